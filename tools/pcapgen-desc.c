@@ -1,0 +1,528 @@
+/* pcapgen-desc.c: read capture descriptions (format: pcaps/README.md).
+ *
+ * A file is a list of captures; a capture is a name, a note and frames; a
+ * frame is one line (common keys, one message keyword, message keys) plus
+ * indented continuation lines (record, block, entry).  Values are read by
+ * the typed getters below, each of which names file:line on a bad value. */
+#include "pcapgen.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+unsigned pg_errors;
+
+void pg_err(const struct pg_line *l, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s:%d: ", l->file, l->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pg_errors++;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+	if (!q) {
+		perror("igmpx-pcapgen");
+		exit(2);
+	}
+	return q;
+}
+
+/* ---- Value getters ---------------------------------------------------------- */
+
+const char *pg_get(const struct pg_line *l, const char *key)
+{
+	for (int i = 0; i < l->nkv; i++)
+		if (strcmp(l->kv[i].key, key) == 0)
+			return l->kv[i].val;
+	return NULL;
+}
+
+bool pg_has(const struct pg_line *l, const char *key)
+{
+	return pg_get(l, key) != NULL;
+}
+
+static bool in_list(const char *list, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && strncmp(p, key, n) == 0)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+void pg_check_keys(const struct pg_line *l, const char *keys1, const char *keys2)
+{
+	for (int i = 0; i < l->nkv; i++) {
+		const char *k = l->kv[i].key;
+		if (in_list(keys1, k) || in_list(keys2, k))
+			continue;
+		pg_err(l, "unknown key \"%s\" for %s (expected one of: %s%s%s)", k, l->word,
+		       keys2 ? keys2 : "", keys1 && keys2 ? " " : "", keys1 ? keys1 : "");
+	}
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*v = x;
+	return true;
+}
+
+uint64_t pg_num(const struct pg_line *l, const char *key, uint64_t def, uint64_t max)
+{
+	const char *s = pg_get(l, key);
+	uint64_t v;
+	if (!s)
+		return def;
+	if (!parse_u64(s, &v) || v > max) {
+		pg_err(l, "%s=\"%s\": expected a number from 0 to %llu (decimal or 0x hex)",
+		       key, s, (unsigned long long)max);
+		return def;
+	}
+	return v;
+}
+
+static bool parse_addr(const char *s, uint32_t *a)
+{
+	struct in_addr in;
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return false;
+	*a = ntohl(in.s_addr);
+	return true;
+}
+
+uint32_t pg_addr(const struct pg_line *l, const char *key, uint32_t def)
+{
+	const char *s = pg_get(l, key);
+	uint32_t a;
+	if (!s)
+		return def;
+	if (!parse_addr(s, &a)) {
+		pg_err(l, "%s=\"%s\": not an IPv4 address", key, s);
+		return def;
+	}
+	return a;
+}
+
+uint32_t pg_addr_req(const struct pg_line *l, const char *key)
+{
+	if (!pg_has(l, key))
+		pg_err(l, "%s needs %s=", l->word, key);
+	return pg_addr(l, key, 0);
+}
+
+bool pg_bool(const struct pg_line *l, const char *key, bool def)
+{
+	const char *s = pg_get(l, key);
+	if (!s)
+		return def;
+	if (strcmp(s, "yes") == 0)
+		return true;
+	if (strcmp(s, "no") == 0)
+		return false;
+	pg_err(l, "%s=\"%s\": expected yes or no", key, s);
+	return def;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+size_t pg_hex(const struct pg_line *l, const char *key, uint8_t *out, size_t cap)
+{
+	const char *s = pg_get(l, key);
+	size_t n = 0;
+	if (!s)
+		return 0;
+	for (const char *p = s; *p;) {
+		if (*p == '_' || *p == ':' || *p == '.') {
+			p++;
+			continue;
+		}
+		int hi = hexval(p[0]), lo = p[1] ? hexval(p[1]) : -1;
+		if (hi < 0 || lo < 0) {
+			pg_err(l, "%s=\"%s\": expected hex octets (pairs of digits, '_' ':' '.' between)",
+			       key, s);
+			return 0;
+		}
+		if (n == cap) {
+			pg_err(l, "%s: more than %zu octets", key, cap);
+			return 0;
+		}
+		out[n++] = (uint8_t)(hi << 4 | lo);
+		p += 2;
+	}
+	return n;
+}
+
+/* One list item: A or A+N. */
+static bool addr_item(const char *item, uint32_t *first, uint64_t *count)
+{
+	char buf[64];
+	const char *plus = strchr(item, '+');
+	size_t alen = plus ? (size_t)(plus - item) : strlen(item);
+	if (alen >= sizeof(buf))
+		return false;
+	memcpy(buf, item, alen);
+	buf[alen] = '\0';
+	*count = 1;
+	if (plus && (!parse_u64(plus + 1, count) || *count == 0))
+		return false;
+	return parse_addr(buf, first);
+}
+
+unsigned pg_addrs(const struct pg_line *l, const char *key, uint32_t *out, unsigned cap)
+{
+	const char *s = pg_get(l, key);
+	unsigned n = 0;
+	if (!s || !*s)
+		return 0;
+	char *copy = strdup(s), *save = NULL;
+	for (char *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+		uint32_t a;
+		uint64_t count;
+		if (!addr_item(it, &a, &count)) {
+			pg_err(l, "%s: \"%s\" is not an address or ADDRESS+COUNT", key, it);
+			break;
+		}
+		if (count > cap - n) {
+			pg_err(l, "%s: more than %u addresses", key, cap);
+			break;
+		}
+		for (uint64_t i = 0; i < count; i++)
+			out[n++] = a + (uint32_t)i;
+	}
+	free(copy);
+	return n;
+}
+
+unsigned pg_enum(const struct pg_line *l, const char *key, const char *const *names,
+		 unsigned nnames, int def, unsigned max)
+{
+	const char *s = pg_get(l, key);
+	uint64_t v;
+	if (!s) {
+		if (def < 0)
+			pg_err(l, "%s needs %s=", l->word, key);
+		return def < 0 ? 0 : (unsigned)def;
+	}
+	for (unsigned i = 0; i < nnames; i++)
+		if (names[i] && strcasecmp(names[i], s) == 0)
+			return i;
+	if (parse_u64(s, &v) && v <= max)
+		return (unsigned)v;
+	char list[256] = "";
+	for (unsigned i = 0; i < nnames; i++)
+		if (names[i]) {
+			strncat(list, " ", sizeof(list) - strlen(list) - 1);
+			strncat(list, names[i], sizeof(list) - strlen(list) - 1);
+		}
+	pg_err(l, "%s=\"%s\": expected one of:%s, or a number up to %u", key, s, list, max);
+	return def < 0 ? 0 : (unsigned)def;
+}
+
+/* Seconds with up to 6 decimals, read exactly (no floating point). */
+uint64_t pg_time_us(const struct pg_line *l, const char *key, uint64_t def)
+{
+	const char *s = pg_get(l, key);
+	if (!s)
+		return def;
+	uint64_t sec = 0, frac = 0;
+	const char *p = s;
+	int digits = 0, fdigits = 0;
+	for (; isdigit((unsigned char)*p) && digits < 10; p++, digits++)
+		sec = sec * 10 + (uint64_t)(*p - '0');
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p) && fdigits < 6; p++, fdigits++)
+			frac = frac * 10 + (uint64_t)(*p - '0');
+	if (*p || digits == 0) {
+		pg_err(l, "%s=\"%s\": expected seconds (e.g. 1.25, at most 6 decimals)", key, s);
+		return def;
+	}
+	for (; fdigits < 6; fdigits++)
+		frac *= 10;
+	return sec * 1000000u + frac;
+}
+
+/* ---- Lines -------------------------------------------------------------------- */
+
+/* Splits text into l: words before the first key are allowed only as the
+ * line's word; a frame line may hold its word after keys. */
+static bool tokenize(char *text, const char *file, int lineno, struct pg_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->buf = strdup(text);
+	l->file = file;
+	l->lineno = lineno;
+	char *save = NULL;
+	for (char *t = strtok_r(l->buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(t, '=');
+		if (!eq) {
+			if (l->word) {
+				pg_err(l, "two message words: \"%s\" and \"%s\"", l->word, t);
+				return false;
+			}
+			l->word = t;
+			continue;
+		}
+		*eq = '\0';
+		if (eq == t || pg_has(l, t) || l->nkv == PG_MAX_KV) {
+			pg_err(l, eq == t ? "empty key before \"=%s\"" : "key \"%s\" given twice or too many keys",
+			       eq == t ? eq + 1 : t);
+			return false;
+		}
+		l->kv[l->nkv].key = t;
+		l->kv[l->nkv++].val = eq + 1;
+	}
+	return true;
+}
+
+static void line_free(struct pg_line *l)
+{
+	free(l->buf);
+	l->buf = NULL;
+}
+
+/* ---- Files -------------------------------------------------------------------- */
+
+struct reader {
+	const char *file;
+	struct pg_set *set;
+	struct pg_capture *cap;       /* current capture, NULL before the first */
+	struct pg_frame_desc *fd;     /* frame being read, or NULL */
+	unsigned cap_errors;          /* pg_errors when the capture started */
+};
+
+static void flush_frame(struct reader *r)
+{
+	if (!r->fd)
+		return;
+	pg_frame_build(r->fd, r->cap);
+	line_free(&r->fd->head);
+	for (int i = 0; i < r->fd->nsubs; i++)
+		line_free(&r->fd->subs[i]);
+	free(r->fd);
+	r->fd = NULL;
+}
+
+static void end_capture(struct reader *r)
+{
+	flush_frame(r);
+	if (!r->cap)
+		return;
+	struct pg_line at = { .file = r->cap->file, .lineno = r->cap->lineno };
+	if (!r->cap->note)
+		pg_err(&at, "capture %s has no note (say what it must show)", r->cap->name);
+	if (!r->cap->nframes && pg_errors == r->cap_errors)
+		pg_err(&at, "capture %s has no frames", r->cap->name);
+	r->cap = NULL;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
+			return false;
+	return true;
+}
+
+static void start_capture(struct reader *r, const struct pg_line *l, const char *name)
+{
+	end_capture(r);
+	if (!name_ok(name)) {
+		pg_err(l, "capture name \"%s\": use lower-case letters, digits and '-'", name);
+		return;
+	}
+	struct pg_set *s = r->set;
+	for (size_t i = 0; i < s->ncaps; i++)
+		if (strcmp(s->caps[i].name, name) == 0) {
+			pg_err(l, "capture %s already defined at %s:%d", name, s->caps[i].file,
+			       s->caps[i].lineno);
+			return;
+		}
+	if (s->ncaps == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->caps = xrealloc(s->caps, s->cap * sizeof(*s->caps));
+	}
+	r->cap = &s->caps[s->ncaps++];
+	memset(r->cap, 0, sizeof(*r->cap));
+	r->cap->name = strdup(name);
+	r->cap->file = r->file;
+	r->cap->lineno = l->lineno;
+	r->cap_errors = pg_errors;
+}
+
+static void add_note(struct reader *r, const struct pg_line *l, const char *text)
+{
+	if (!r->cap) {
+		pg_err(l, "note before any capture");
+		return;
+	}
+	size_t old = r->cap->note ? strlen(r->cap->note) + 1 : 0;
+	r->cap->note = xrealloc(r->cap->note, old + strlen(text) + 1);
+	if (old)
+		r->cap->note[old - 1] = ' ';
+	strcpy(r->cap->note + old, text);
+}
+
+static void start_frame(struct reader *r, char *rest, int lineno)
+{
+	flush_frame(r);
+	struct pg_frame_desc *fd = calloc(1, sizeof(*fd));
+	if (!fd)
+		exit(2);
+	if (!tokenize(rest, r->file, lineno, &fd->head) || !r->cap) {
+		if (!r->cap)
+			pg_err(&fd->head, "frame before any capture");
+		line_free(&fd->head);
+		free(fd);
+		return;
+	}
+	if (!fd->head.word) {
+		pg_err(&fd->head, "frame without a message keyword");
+		line_free(&fd->head);
+		free(fd);
+		return;
+	}
+	r->fd = fd;
+}
+
+static void add_sub(struct reader *r, char *text, int lineno)
+{
+	struct pg_line tmp = { .file = r->file, .lineno = lineno };
+	if (!r->fd) {
+		pg_err(&tmp, "indented line outside a frame (or its frame had an error)");
+		return;
+	}
+	if (r->fd->nsubs == PG_MAX_SUBS) {
+		pg_err(&tmp, "more than %d continuation lines in one frame", PG_MAX_SUBS);
+		return;
+	}
+	struct pg_line *l = &r->fd->subs[r->fd->nsubs];
+	if (!tokenize(text, r->file, lineno, l)) {
+		line_free(l);
+		return;
+	}
+	if (!l->word) {
+		pg_err(l, "continuation line without a word (record, block, entry)");
+		line_free(l);
+		return;
+	}
+	r->fd->nsubs++;
+}
+
+/* Strips a comment: '#' at the start or after blank space. */
+static void strip_comment(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			break;
+		}
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+static void read_line(struct reader *r, char *line, int lineno)
+{
+	bool indented = line[0] == ' ' || line[0] == '\t';
+	strip_comment(line);
+	char *p = line + strspn(line, " \t");
+	if (!*p)
+		return;
+	if (indented) {
+		add_sub(r, p, lineno);
+		return;
+	}
+	struct pg_line l = { .file = r->file, .lineno = lineno, .word = p };
+	size_t wlen = strcspn(p, " \t");
+	char *rest = p + wlen;
+	if (*rest) {
+		*rest++ = '\0';
+		rest += strspn(rest, " \t");
+	}
+	if (strcmp(p, "capture") == 0)
+		start_capture(r, &l, rest);
+	else if (strcmp(p, "note") == 0)
+		add_note(r, &l, rest);
+	else if (strcmp(p, "frame") == 0)
+		start_frame(r, rest, lineno);
+	else
+		pg_err(&l, "unknown line \"%s\" (expected capture, note, frame, or an indented "
+		       "continuation)", p);
+}
+
+bool pg_read_file(const char *path, struct pg_set *set)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		pg_errors++;
+		return false;
+	}
+	set->files = xrealloc(set->files, (set->nfiles + 1) * sizeof(*set->files));
+	set->files[set->nfiles] = strdup(path);
+	struct reader r = { .file = set->files[set->nfiles++], .set = set };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0;
+	unsigned before = pg_errors;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (n && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		read_line(&r, line, lineno);
+	}
+	end_capture(&r);
+	free(line);
+	fclose(f);
+	return pg_errors == before;
+}
+
+void pg_set_free(struct pg_set *set)
+{
+	for (size_t i = 0; i < set->ncaps; i++) {
+		struct pg_capture *c = &set->caps[i];
+		for (size_t j = 0; j < c->nframes; j++)
+			free(c->frames[j].bytes);
+		free(c->frames);
+		free(c->name);
+		free(c->note);
+	}
+	free(set->caps);
+	for (size_t i = 0; i < set->nfiles; i++)
+		free(set->files[i]);
+	free(set->files);
+	memset(set, 0, sizeof(*set));
+}
