@@ -1,0 +1,779 @@
+/* packet-igmpx.c: IGMP (IP protocol 2) decoded over core/codec.
+ *
+ * Registration, preferences, dispatch and IGMP proper: RFC 988 (v0),
+ * RFC 1112 (v1), RFC 2236 (v2), RFC 9776 (v3).  The other messages of IP
+ * protocol 2 live in packet-igmpx-ext.c; DVMRP and PIMv1 go to Wireshark's
+ * own dissectors through the built-in's "igmp.type" table.
+ *
+ * Every message is parsed once by igmpx_parse() on the same octets the tvb
+ * holds; the parse decides which fields are whole, the tvb supplies the
+ * items.  A message shorter than its fields says so (igmpx.truncated)
+ * rather than raising an exception.
+ */
+#include "packet-igmpx.h"
+
+#include <epan/ipproto.h>
+#include <epan/prefs.h>
+#include <epan/unit_strings.h>
+
+#include <stdarg.h>
+
+/* Records named in the Info column before it says "…". */
+#define IGMPX_INFO_RECORDS 3
+
+static int proto_igmpx = -1;
+
+static int hf_igmpx_type = -1;
+static int hf_igmpx_version = -1;
+static int hf_igmpx_code = -1;
+static int hf_igmpx_unused = -1;
+static int hf_igmpx_max_resp_code = -1;
+static int hf_igmpx_max_resp_time = -1;
+static int hf_igmpx_checksum = -1;
+static int hf_igmpx_checksum_status = -1;
+static int hf_igmpx_group = -1;
+static int hf_igmpx_v0_code = -1;
+static int hf_igmpx_v0_identifier = -1;
+static int hf_igmpx_v0_access_key = -1;
+static int hf_igmpx_flags = -1;
+static int hf_igmpx_s = -1;
+static int hf_igmpx_qrv = -1;
+static int hf_igmpx_qqic = -1;
+static int hf_igmpx_qqi = -1;
+static int hf_igmpx_num_sources = -1;
+static int hf_igmpx_source = -1;
+static int hf_igmpx_reserved = -1;
+static int hf_igmpx_report_flags = -1;
+static int hf_igmpx_num_records = -1;
+static int hf_igmpx_record = -1;
+static int hf_igmpx_record_type = -1;
+static int hf_igmpx_record_aux_len = -1;
+static int hf_igmpx_record_num_sources = -1;
+static int hf_igmpx_record_group = -1;
+static int hf_igmpx_record_source = -1;
+static int hf_igmpx_record_aux_data = -1;
+static int hf_igmpx_data = -1;
+static int hf_igmpx_trailer = -1;
+static int hf_igmpx_partial = -1;
+
+static gint ett_igmpx = -1;
+static gint ett_igmpx_record = -1;
+
+static expert_field ei_igmpx_checksum_bad = EI_INIT;
+static expert_field ei_igmpx_truncated = EI_INIT;
+static expert_field ei_igmpx_bad_query_length = EI_INIT;
+static expert_field ei_igmpx_trailer = EI_INIT;
+
+/* Preferences */
+static gboolean igmpx_take_over = TRUE;
+
+static dissector_handle_t igmpx_handle;
+static dissector_handle_t igmpx_builtin_handle;   /* the built-in "igmp" */
+static dissector_table_t igmpx_igmp_type_table;   /* the built-in's "igmp.type" */
+
+/* RFC 9776 §4.2.13 */
+static const value_string igmpx_record_type_vals[] = {
+	{ 1, "MODE_IS_INCLUDE" },
+	{ 2, "MODE_IS_EXCLUDE" },
+	{ 3, "CHANGE_TO_INCLUDE_MODE" },
+	{ 4, "CHANGE_TO_EXCLUDE_MODE" },
+	{ 5, "ALLOW_NEW_SOURCES" },
+	{ 6, "BLOCK_OLD_SOURCES" },
+	{ 0, NULL }
+};
+
+/* ---- Helpers shared with packet-igmpx-ext.c ------------------------------- */
+
+proto_item *igmpx_add(struct igmpx_ctx *c, proto_tree *tree, int hf, size_t off, size_t len,
+		      guint encoding)
+{
+	if (off > c->len || len > c->len - off)
+		return NULL;
+	if (off + len > c->fit_end)
+		c->fit_end = off + len;
+	return proto_tree_add_item(tree, hf, c->tvb, (gint)off, (gint)len, encoding);
+}
+
+void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree)
+{
+	guint flags = PROTO_CHECKSUM_NO_FLAGS;
+	guint32 computed = 0;
+
+	if (c->len < IGMPX_OFF_CHECKSUM + 2)
+		return;
+	/* RFC 9776 §4.1.2, §4.2.2, RFC 2236 §2.3: over the whole IP payload.
+	 * Octets not captured (or a fragment) leave it unverified. */
+	if (c->whole && !c->pinfo->fragmented) {
+		flags = PROTO_CHECKSUM_VERIFY | PROTO_CHECKSUM_IN_CKSUM;
+		computed = igmpx_cksum(c->buf, c->len);
+	}
+	c->it.checksum = proto_tree_add_checksum(tree, c->tvb, IGMPX_OFF_CHECKSUM, hf_igmpx_checksum,
+						 hf_igmpx_checksum_status, &ei_igmpx_checksum_bad,
+						 c->pinfo, computed, ENC_BIG_ENDIAN, flags);
+	if (c->fit_end < IGMPX_OFF_CHECKSUM + 2)
+		c->fit_end = IGMPX_OFF_CHECKSUM + 2;
+}
+
+proto_item *igmpx_add_group(struct igmpx_ctx *c, proto_tree *tree, size_t off)
+{
+	c->it.group = igmpx_add(c, tree, hf_igmpx_group, off, 4, ENC_BIG_ENDIAN);
+	return c->it.group;
+}
+
+proto_item *igmpx_add_partial(struct igmpx_ctx *c, size_t off)
+{
+	proto_item *ti;
+
+	if (off >= c->len)
+		return NULL;
+	ti = proto_tree_add_item(c->tree, hf_igmpx_partial, c->tvb, (gint)off, (gint)(c->len - off),
+				 ENC_NA);
+	proto_item_append_text(ti, " (%zu octet%s)", c->len - off, plurality(c->len - off, "", "s"));
+	c->it.partial = ti;
+	c->fit_end = c->len;
+	return ti;
+}
+
+void igmpx_truncated(struct igmpx_ctx *c, proto_item *item, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = wmem_strdup_vprintf(c->pinfo->pool, fmt, ap);
+	va_end(ap);
+	expert_add_info_format(c->pinfo, item ? item : c->it.proto, &ei_igmpx_truncated, "%s", text);
+	c->truncation_told = TRUE;
+}
+
+static size_t igmpx_fixed_len(enum igmpx_kind k);
+
+/* The message's name as shown: RFC 988 names get their version in front. */
+static const char *igmpx_display_name(const struct igmpx_ctx *c)
+{
+	const char *name = igmpx_msg_name(&c->m);
+
+	if (name && c->m.kind == IGMPX_K_V0)
+		return wmem_strdup_printf(c->pinfo->pool, "IGMPv0 %s", name);
+	return name;
+}
+
+/* ---- Info column ---------------------------------------------------------- */
+
+static void info_v3_query(const struct igmpx_msg *m, wmem_strbuf_t *s)
+{
+	if (m->u.v3q.group == 0 && m->u.v3q.nsrc == 0) {
+		wmem_strbuf_append(s, ", general");
+		return;
+	}
+	wmem_strbuf_append_printf(s, ", group " IGMPX_IP4_FMT, IGMPX_IP4_ARGS(m->u.v3q.group));
+	if (m->u.v3q.nsrc)
+		wmem_strbuf_append_printf(s, ", %u source%s", m->u.v3q.nsrc,
+					  plurality(m->u.v3q.nsrc, "", "s"));
+}
+
+static void info_v3_report(const struct igmpx_ctx *c, wmem_strbuf_t *s)
+{
+	const struct igmpx_msg *m = &c->m;
+	struct igmpx_v3_record r;
+	size_t off = IGMPX_OFF_R_RECORDS;
+
+	if (m->u.v3r.nrec == 0) {
+		wmem_strbuf_append(s, ", no records");
+		return;
+	}
+	wmem_strbuf_append_printf(s, ", %u record%s", m->u.v3r.nrec,
+				  plurality(m->u.v3r.nrec, "", "s"));
+	if (m->u.v3r.nrec_present < m->u.v3r.nrec)
+		wmem_strbuf_append_printf(s, " (%u whole)", m->u.v3r.nrec_present);
+	for (unsigned i = 0; i < m->u.v3r.nrec_present; i++) {
+		if (i == IGMPX_INFO_RECORDS) {
+			wmem_strbuf_append(s, ", \xe2\x80\xa6");
+			break;
+		}
+		igmpx_v3_record_at(c->buf, c->len, off, &r);
+		const char *abbrev = igmpx_record_type_abbrev(r.type);
+		wmem_strbuf_append(s, i ? ", " : ": ");
+		if (abbrev)
+			wmem_strbuf_append(s, abbrev);
+		else
+			wmem_strbuf_append_printf(s, "type %u", r.type);
+		wmem_strbuf_append_printf(s, " " IGMPX_IP4_FMT, IGMPX_IP4_ARGS(r.group));
+		if (r.nsrc)
+			wmem_strbuf_append_printf(s, " (%u source%s)", r.nsrc, plurality(r.nsrc, "", "s"));
+		off = r.end;
+	}
+}
+
+static void info_v0(const struct igmpx_msg *m, wmem_strbuf_t *s)
+{
+	const char *outcome = igmpx_v0_code_name(m->type, m->code);
+
+	wmem_strbuf_append_printf(s, " " IGMPX_IP4_FMT, IGMPX_IP4_ARGS(m->u.v0.group));
+	/* RFC 988: a Create Group Request says public or private; replies
+	 * (even types) carry the outcome; other requests carry zero. */
+	if (outcome && (m->type == IGMPX_T_V0_CREATE_REQ || !(m->type & 1)))
+		wmem_strbuf_append_printf(s, ", %s", outcome);
+}
+
+/* The Info column from the parse alone: works without a tree. */
+static const char *igmpx_info(const struct igmpx_ctx *c)
+{
+	const struct igmpx_msg *m = &c->m;
+	wmem_strbuf_t *s = wmem_strbuf_new(c->pinfo->pool, "");
+	const char *name = igmpx_display_name(c);
+
+	if (name)
+		wmem_strbuf_append(s, name);
+	else
+		wmem_strbuf_append_printf(s, "IGMP type 0x%02x (unknown)", m->type);
+	if (!c->whole) {
+		wmem_strbuf_append_printf(s, " [%u of %zu octets captured]",
+					  tvb_captured_length(c->tvb), c->len);
+		return wmem_strbuf_get_str(s);
+	}
+	if (m->status == IGMPX_TRUNCATED && m->len < igmpx_fixed_len(m->kind)) {
+		wmem_strbuf_append(s, " [truncated]");
+		return wmem_strbuf_get_str(s);
+	}
+	switch (m->kind) {
+	case IGMPX_K_V0:
+		info_v0(m, s);
+		break;
+	case IGMPX_K_V1_QUERY:
+		if (m->u.v12.group)
+			wmem_strbuf_append_printf(s, ", group " IGMPX_IP4_FMT, IGMPX_IP4_ARGS(m->u.v12.group));
+		break;
+	case IGMPX_K_V2_QUERY:
+		if (m->u.v12.group)
+			wmem_strbuf_append_printf(s, ", group " IGMPX_IP4_FMT, IGMPX_IP4_ARGS(m->u.v12.group));
+		else
+			wmem_strbuf_append(s, ", general");
+		break;
+	case IGMPX_K_BAD_QUERY:
+		wmem_strbuf_append_printf(s, " (%zu octets), group " IGMPX_IP4_FMT, m->len,
+					  IGMPX_IP4_ARGS(m->u.v12.group));
+		break;
+	case IGMPX_K_V1_REPORT: case IGMPX_K_V2_REPORT: case IGMPX_K_V2_LEAVE:
+		wmem_strbuf_append_printf(s, " " IGMPX_IP4_FMT, IGMPX_IP4_ARGS(m->u.v12.group));
+		break;
+	case IGMPX_K_V3_QUERY:
+		info_v3_query(m, s);
+		break;
+	case IGMPX_K_V3_REPORT:
+		info_v3_report(c, s);
+		break;
+	default:
+		igmpx_info_ext(c, s);
+		break;
+	}
+	if (m->status == IGMPX_TRUNCATED)
+		wmem_strbuf_append(s, " [truncated]");
+	else if (m->trailer_len)
+		wmem_strbuf_append_printf(s, " [%zu trailing octet%s]", m->trailer_len,
+					  plurality(m->trailer_len, "", "s"));
+	return wmem_strbuf_get_str(s);
+}
+
+/* ---- IGMP proper ---------------------------------------------------------- */
+
+static void add_max_resp_time(struct igmpx_ctx *c, proto_tree *tree)
+{
+	unsigned ms = igmpx_query_max_resp_ms(&c->m);
+	nstime_t t = { .secs = ms / 1000, .nsecs = (int)(ms % 1000) * 1000000 };
+	proto_item *ti;
+
+	if (c->len < 2)
+		return;
+	ti = proto_tree_add_time(tree, hf_igmpx_max_resp_time, c->tvb, IGMPX_OFF_CODE, 1, &t);
+	proto_item_set_generated(ti);
+}
+
+/* RFC 988 Appendix I: Type, Code, Checksum, Identifier, Group
+ * Address, Access Key (20 octets). */
+static void dissect_v0(struct igmpx_ctx *c)
+{
+	proto_tree *t = c->tree;
+	const struct igmpx_msg *m = &c->m;
+	const char *meaning = igmpx_v0_code_name(m->type, m->code);
+
+	c->it.code = igmpx_add(c, t, hf_igmpx_v0_code, IGMPX_OFF_CODE, 1, ENC_NA);
+	if (c->it.code && meaning) {
+		if (!(m->type & 1) && m->code >= 5)   /* RFC 988: retry in this many seconds */
+			proto_item_append_text(c->it.code, " (%s, retry in %u s)", meaning, m->code);
+		else
+			proto_item_append_text(c->it.code, " (%s)", meaning);
+	}
+	igmpx_add_checksum(c, t);
+	igmpx_add(c, t, hf_igmpx_v0_identifier, 4, 4, ENC_BIG_ENDIAN);
+	igmpx_add_group(c, t, 8);
+	igmpx_add(c, t, hf_igmpx_v0_access_key, 12, 8, ENC_BIG_ENDIAN);
+}
+
+/* v1 and v2 messages, and the 9-11 octet query read with the v2 layout. */
+static void dissect_v12(struct igmpx_ctx *c)
+{
+	proto_tree *t = c->tree;
+
+	switch (c->m.kind) {
+	case IGMPX_K_V1_QUERY: case IGMPX_K_V1_REPORT:
+		/* RFC 1112 Appendix I: Version 1, Type 1 or 2, then an Unused octet. */
+		c->it.code = igmpx_add(c, t, hf_igmpx_unused, IGMPX_OFF_CODE, 1, ENC_NA);
+		break;
+	case IGMPX_K_V2_QUERY:
+		/* RFC 2236 §2.2: Max Response Time, linear, in tenths of a second. */
+		c->it.code = igmpx_add(c, t, hf_igmpx_max_resp_code, IGMPX_OFF_CODE, 1, ENC_NA);
+		add_max_resp_time(c, t);
+		break;
+	case IGMPX_K_BAD_QUERY:
+		c->it.code = igmpx_add(c, t, hf_igmpx_max_resp_code, IGMPX_OFF_CODE, 1, ENC_NA);
+		break;
+	default:
+		/* RFC 2236 §2.2: in reports and leaves, zero and ignored. */
+		c->it.code = igmpx_add(c, t, hf_igmpx_max_resp_code, IGMPX_OFF_CODE, 1, ENC_NA);
+		if (c->it.code)
+			proto_item_append_text(c->it.code, " (unused in this message)");
+		break;
+	}
+	igmpx_add_checksum(c, t);
+	igmpx_add_group(c, t, IGMPX_OFF_GROUP);
+}
+
+/* Number of Sources says n, k whole in the message: tell how many octets
+ * are missing (first entry at list_off, size octets each). */
+static void tell_short_list(struct igmpx_ctx *c, proto_item *count, const char *what,
+			    unsigned n, unsigned k, size_t list_off, size_t size)
+{
+	size_t need = list_off + size * n;
+
+	igmpx_truncated(c, count, "%s says %u, only %u in the message (%zu octets short)",
+			what, n, k, need > c->len ? need - c->len : 0);
+}
+
+/* RFC 9776 §4.1 */
+static void dissect_v3_query(struct igmpx_ctx *c)
+{
+	proto_tree *t = c->tree;
+	const struct igmpx_msg *m = &c->m;
+	proto_item *ti;
+
+	c->it.code = igmpx_add(c, t, hf_igmpx_max_resp_code, IGMPX_OFF_CODE, 1, ENC_NA);
+	if (c->it.code && m->code >= 128)   /* §4.1.1: 1|exp|mant */
+		proto_item_append_text(c->it.code, " (exp %u, mant %u)", (m->code >> 4) & 7,
+				       m->code & 0x0F);
+	add_max_resp_time(c, t);
+	igmpx_add_checksum(c, t);
+	igmpx_add_group(c, t, IGMPX_OFF_GROUP);
+	c->it.flags = igmpx_add(c, t, hf_igmpx_flags, IGMPX_OFF_Q_FLAGS, 1, ENC_NA);
+	c->it.s = igmpx_add(c, t, hf_igmpx_s, IGMPX_OFF_Q_FLAGS, 1, ENC_NA);
+	c->it.qrv = igmpx_add(c, t, hf_igmpx_qrv, IGMPX_OFF_Q_FLAGS, 1, ENC_NA);
+	c->it.qqic = igmpx_add(c, t, hf_igmpx_qqic, IGMPX_OFF_Q_QQIC, 1, ENC_NA);
+	if (c->len > IGMPX_OFF_Q_QQIC) {
+		/* §4.1.7: the same code as Max Resp Code, in seconds. */
+		ti = proto_tree_add_uint(t, hf_igmpx_qqi, c->tvb, IGMPX_OFF_Q_QQIC, 1,
+					 igmpx_code_decode(m->u.v3q.qqic));
+		proto_item_set_generated(ti);
+	}
+	c->it.count = igmpx_add(c, t, hf_igmpx_num_sources, IGMPX_OFF_Q_NSRC, 2, ENC_BIG_ENDIAN);
+	/* A query is v3 by being 12 octets or more (§7.1): the fixed part is whole. */
+	for (unsigned i = 0; i < m->u.v3q.nsrc_present; i++)
+		igmpx_add(c, t, hf_igmpx_source, IGMPX_OFF_Q_SRC + 4u * i, 4, ENC_BIG_ENDIAN);
+	if (m->u.v3q.nsrc_present < m->u.v3q.nsrc)
+		tell_short_list(c, c->it.count, "Number of Sources", m->u.v3q.nsrc,
+				m->u.v3q.nsrc_present, IGMPX_OFF_Q_SRC, 4);
+}
+
+/* RFC 9776 §4.2.5: one group record; false when the message ends inside it. */
+static gboolean dissect_v3_record(struct igmpx_ctx *c, const struct igmpx_v3_record *r,
+				  unsigned index)
+{
+	proto_item *ri, *nsrc, *aux_len;
+	proto_tree *rt;
+	const char *abbrev = igmpx_record_type_abbrev(r->type);
+
+	ri = proto_tree_add_item(c->tree, hf_igmpx_record, c->tvb, (gint)r->off,
+				 (gint)(r->end - r->off), ENC_NA);
+	rt = proto_item_add_subtree(ri, ett_igmpx_record);
+	igmpx_add(c, rt, hf_igmpx_record_type, r->off, 1, ENC_NA);
+	aux_len = igmpx_add(c, rt, hf_igmpx_record_aux_len, r->off + 1, 1, ENC_NA);
+	nsrc = igmpx_add(c, rt, hf_igmpx_record_num_sources, r->off + 2, 2, ENC_BIG_ENDIAN);
+	igmpx_add(c, rt, hf_igmpx_record_group, r->off + 4, 4, ENC_BIG_ENDIAN);
+	/* Labelled once its header was read from the tvb (not past a capture cut). */
+	proto_item_set_text(ri, "Group Record %u: %s " IGMPX_IP4_FMT ", %u source%s", index + 1,
+			    abbrev ? abbrev : "type ?", IGMPX_IP4_ARGS(r->group), r->nsrc,
+			    plurality(r->nsrc, "", "s"));
+	for (unsigned i = 0; i < r->nsrc_present; i++)
+		igmpx_add(c, rt, hf_igmpx_record_source, r->src_off + 4u * i, 4, ENC_BIG_ENDIAN);
+	if (r->nsrc_present < r->nsrc) {
+		tell_short_list(c, nsrc, "Number of Sources", r->nsrc, r->nsrc_present,
+				r->src_off, 4);
+		return FALSE;
+	}
+	if (r->aux_present)
+		igmpx_add(c, rt, hf_igmpx_record_aux_data, r->aux_off, r->aux_present, ENC_NA);
+	if (!r->complete) {
+		/* §4.2.7: Aux Data Len counts 32-bit words. */
+		igmpx_truncated(c, aux_len, "Aux Data Len says %u words (%u octets), only %zu in the "
+				"message (%zu octets short)", r->aux_len, 4u * r->aux_len,
+				r->aux_present, 4u * r->aux_len - r->aux_present);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* RFC 9776 §4.2 */
+static void dissect_v3_report(struct igmpx_ctx *c)
+{
+	proto_tree *t = c->tree;
+	const struct igmpx_msg *m = &c->m;
+	struct igmpx_v3_record r;
+	size_t off = IGMPX_OFF_R_RECORDS;
+
+	c->it.code = igmpx_add(c, t, hf_igmpx_reserved, IGMPX_OFF_CODE, 1, ENC_NA);
+	igmpx_add_checksum(c, t);
+	c->it.flags = igmpx_add(c, t, hf_igmpx_report_flags, IGMPX_OFF_R_FLAGS, 2, ENC_BIG_ENDIAN);
+	c->it.count = igmpx_add(c, t, hf_igmpx_num_records, IGMPX_OFF_R_NREC, 2, ENC_BIG_ENDIAN);
+	if (m->len < IGMPX_LEN_V3_REPORT)
+		return;
+	for (unsigned i = 0; i < m->u.v3r.nrec; i++) {
+		if (!igmpx_v3_record_at(c->buf, c->len, off, &r)) {
+			igmpx_truncated(c, c->it.count, "Number of Group Records says %u, only %u in "
+					"the message (record %u has %zu of its 8 header octets)",
+					m->u.v3r.nrec, i, i + 1, c->len > off ? c->len - off : 0);
+			return;
+		}
+		if (!dissect_v3_record(c, &r, i))
+			return;
+		off = r.end;
+	}
+}
+
+/* Types the codec knows no layout for (and DVMRP/PIMv1 when no dissector
+ * takes them): type, second octet, checksum, the rest as data. */
+static void dissect_unknown(struct igmpx_ctx *c)
+{
+	c->it.code = igmpx_add(c, c->tree, hf_igmpx_code, IGMPX_OFF_CODE, 1, ENC_NA);
+	igmpx_add_checksum(c, c->tree);
+	if (c->len > 4)
+		igmpx_add(c, c->tree, hf_igmpx_data, 4, c->len - 4, ENC_NA);
+}
+
+typedef void (*igmpx_dissect_fn)(struct igmpx_ctx *c);
+
+static const igmpx_dissect_fn igmpx_dissectors[IGMPX_K_COUNT] = {
+	[IGMPX_K_UNKNOWN]     = dissect_unknown,
+	[IGMPX_K_V0]          = dissect_v0,
+	[IGMPX_K_V1_QUERY]    = dissect_v12,
+	[IGMPX_K_V2_QUERY]    = dissect_v12,
+	[IGMPX_K_V3_QUERY]    = dissect_v3_query,
+	[IGMPX_K_BAD_QUERY]   = dissect_v12,
+	[IGMPX_K_V1_REPORT]   = dissect_v12,
+	[IGMPX_K_V2_REPORT]   = dissect_v12,
+	[IGMPX_K_V2_LEAVE]    = dissect_v12,
+	[IGMPX_K_V3_REPORT]   = dissect_v3_report,
+	[IGMPX_K_DVMRP]       = dissect_unknown,
+	[IGMPX_K_PIMV1]       = dissect_unknown,
+	[IGMPX_K_CISCO_TRACE] = dissect_unknown,
+	[IGMPX_K_MTRACE]      = igmpx_dissect_mtrace,
+	[IGMPX_K_MSNIP_GM]    = igmpx_dissect_msnip,
+	[IGMPX_K_MSNIP_IS]    = igmpx_dissect_msnip,
+	[IGMPX_K_MSNIP_RMR]   = igmpx_dissect_msnip,
+	[IGMPX_K_MRD_ADV]     = igmpx_dissect_mrd,
+	[IGMPX_K_MRD_SOL]     = igmpx_dissect_mrd,
+	[IGMPX_K_MRD_TERM]    = igmpx_dissect_mrd,
+	[IGMPX_K_IGAP]        = igmpx_dissect_igap,
+	[IGMPX_K_RGMP]        = igmpx_dissect_rgmp,
+};
+
+/* The fixed part of each kind, for a message that ends inside it. */
+static size_t igmpx_fixed_len(enum igmpx_kind k)
+{
+	switch (k) {
+	case IGMPX_K_V0:        return IGMPX_LEN_V0;
+	case IGMPX_K_V1_QUERY: case IGMPX_K_V2_QUERY: case IGMPX_K_BAD_QUERY:
+	case IGMPX_K_V1_REPORT: case IGMPX_K_V2_REPORT: case IGMPX_K_V2_LEAVE:
+	case IGMPX_K_RGMP:      return IGMPX_LEN_V12;
+	case IGMPX_K_V3_QUERY:  return IGMPX_LEN_V3_QUERY;
+	case IGMPX_K_V3_REPORT: return IGMPX_LEN_V3_REPORT;
+	case IGMPX_K_MTRACE:    return IGMPX_LEN_MTRACE;
+	case IGMPX_K_MRD_ADV:   return IGMPX_LEN_MRD_ADV;
+	case IGMPX_K_MRD_SOL: case IGMPX_K_MRD_TERM: return IGMPX_LEN_MRD_SHORT;
+	case IGMPX_K_IGAP:      return IGMPX_LEN_IGAP;
+	case IGMPX_K_MSNIP_GM:  return IGMPX_LEN_MSNIP_GM;
+	case IGMPX_K_MSNIP_IS:  return IGMPX_LEN_MSNIP_IS;
+	case IGMPX_K_MSNIP_RMR: return IGMPX_LEN_MSNIP_RMR;
+	case IGMPX_K_UNKNOWN: case IGMPX_K_DVMRP: case IGMPX_K_PIMV1:
+	case IGMPX_K_CISCO_TRACE: case IGMPX_K_COUNT:
+		return 4;
+	}
+	return 4;
+}
+
+/* After the fields: the octets of a cut-off field or entry, or the trailer. */
+static void dissect_rest(struct igmpx_ctx *c)
+{
+	const struct igmpx_msg *m = &c->m;
+	size_t from = MAX(m->end, c->fit_end);
+	proto_item *ti = NULL;
+
+	if (m->status == IGMPX_TRUNCATED) {
+		ti = igmpx_add_partial(c, from);
+		if (!c->truncation_told) {
+			size_t need = igmpx_fixed_len(m->kind);
+			const char *name = igmpx_display_name(c);
+			igmpx_truncated(c, ti, "%s needs %zu octets, the message has %zu (%zu short)",
+					name ? name : "An IGMP message", need, c->len,
+					need > c->len ? need - c->len : 0);
+		}
+		return;
+	}
+	if (m->trailer_len == 0)
+		return;
+	ti = proto_tree_add_item(c->tree, hf_igmpx_trailer, c->tvb, (gint)m->end,
+				 (gint)m->trailer_len, ENC_NA);
+	proto_item_append_text(ti, " (%zu octet%s)", m->trailer_len, plurality(m->trailer_len, "", "s"));
+	c->it.trailer = ti;
+	if (m->status == IGMPX_BAD_LENGTH)
+		/* RFC 9776 §7.1: a query of neither 8 nor 12+ octets. */
+		expert_add_info_format(c->pinfo, ti ? ti : c->it.proto, &ei_igmpx_bad_query_length,
+				       "Membership Query of %zu octets: neither 8 (IGMPv1/v2) nor 12 or "
+				       "more (IGMPv3); RFC 9776 §7.1 says to ignore it", c->len);
+	else
+		/* RFC 9776 §4.1.10, §4.2.12, RFC 2236 §2.5: counted in the checksum,
+		 * otherwise ignored. */
+		expert_add_info_format(c->pinfo, ti ? ti : c->it.proto, &ei_igmpx_trailer,
+				       "%zu octet%s after the last field of the message", m->trailer_len,
+				       plurality(m->trailer_len, "", "s"));
+}
+
+/* DVMRP and PIMv1: Wireshark's own dissectors, through the built-in's table. */
+static gboolean dissect_handed_off(struct igmpx_ctx *c, proto_tree *tree)
+{
+	if (!igmpx_igmp_type_table || c->len < 4)
+		return FALSE;
+	return dissector_try_uint_new(igmpx_igmp_type_table, c->m.type, c->tvb, c->pinfo, tree,
+				      FALSE, NULL) != 0;
+}
+
+/* Parses the message core-side: the captured octets, zero-padded up to the
+ * reported length when the capture cut it (fields past the capture then
+ * raise the usual "packet size limited" exception when added). */
+static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinfo)
+{
+	guint captured = tvb_captured_length(tvb);
+	guint reported = tvb_reported_length(tvb);
+
+	memset(c, 0, sizeof(*c));
+	c->tvb = tvb;
+	c->pinfo = pinfo;
+	c->len = reported;
+	c->whole = captured >= reported;
+	if (c->whole) {
+		c->buf = tvb_get_ptr(tvb, 0, reported);
+	} else {
+		guint8 *copy = (guint8 *)wmem_alloc0(pinfo->pool, reported ? reported : 1);
+		tvb_memcpy(tvb, copy, 0, captured);
+		c->buf = copy;
+	}
+	igmpx_parse(c->buf, c->len, &c->m);
+}
+
+static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+	struct igmpx_ctx c;
+	proto_item *ti;
+	const char *name;
+
+	igmpx_ctx_init(&c, tvb, pinfo);
+	name = igmpx_display_name(&c);
+	col_set_str(pinfo->cinfo, COL_PROTOCOL, igmpx_kind_protocol(c.m.kind));
+	col_clear(pinfo->cinfo, COL_INFO);
+
+	ti = proto_tree_add_item(tree, proto_igmpx, tvb, 0, -1, ENC_NA);
+	c.it.proto = ti;
+	c.tree = proto_item_add_subtree(ti, ett_igmpx);
+	if (name)
+		proto_item_append_text(ti, ", %s", name);
+	else
+		proto_item_append_text(ti, ", type 0x%02x (unknown)", c.m.type);
+	c.it.type = igmpx_add(&c, c.tree, hf_igmpx_type, IGMPX_OFF_TYPE, 1, ENC_NA);
+	if (c.m.version >= 0 && c.len >= 1) {
+		proto_item *vi = proto_tree_add_uint(c.tree, hf_igmpx_version, tvb, 0, 0,
+						     (guint32)c.m.version);
+		proto_item_set_generated(vi);
+	}
+	if ((c.m.kind == IGMPX_K_DVMRP || c.m.kind == IGMPX_K_PIMV1) &&
+	    dissect_handed_off(&c, tree)) {
+		proto_item_append_text(ti, " (decoded by Wireshark's %s dissector)",
+				       igmpx_kind_protocol(c.m.kind));
+		return tvb_captured_length(tvb);
+	}
+	col_add_str(pinfo->cinfo, COL_INFO, igmpx_info(&c));
+	igmpx_dissectors[c.m.kind](&c);
+	dissect_rest(&c);
+	/* The rule checks (core/check) will run here, over c.m, hanging their
+	 * expert items on the items kept in c.it. */
+	return tvb_captured_length(tvb);
+}
+
+/* ---- Registration --------------------------------------------------------- */
+
+/* Type names come from core (one list for every face of the project): the
+ * value_string is filled from igmpx_type_name() before the fields register. */
+static value_string igmpx_type_vals[256 + 1];
+
+static void igmpx_fill_type_vals(void)
+{
+	unsigned n = 0;
+
+	for (unsigned t = 0; t < 256; t++) {
+		const char *name = igmpx_type_name((guint8)t);
+		if (name) {
+			igmpx_type_vals[n].value = t;
+			igmpx_type_vals[n].strptr = name;
+			n++;
+		}
+	}
+	igmpx_type_vals[n].value = 0;
+	igmpx_type_vals[n].strptr = NULL;
+}
+
+static void igmpx_register_fields(void)
+{
+	static hf_register_info hf[] = {
+		{ &hf_igmpx_type, { "Type", "igmpx.type", FT_UINT8, BASE_HEX,
+		  VALS(igmpx_type_vals), 0, NULL, HFILL } },
+		{ &hf_igmpx_version, { "IGMP Version", "igmpx.version", FT_UINT8, BASE_DEC,
+		  NULL, 0, "Version from type and length (RFC 9776 7.1)", HFILL } },
+		{ &hf_igmpx_code, { "Code", "igmpx.code", FT_UINT8, BASE_HEX,
+		  NULL, 0, "Second octet of a message of unknown layout", HFILL } },
+		{ &hf_igmpx_unused, { "Unused", "igmpx.unused", FT_UINT8, BASE_HEX,
+		  NULL, 0, "IGMPv1 unused octet (RFC 1112 Appendix I)", HFILL } },
+		{ &hf_igmpx_max_resp_code, { "Max Resp Code", "igmpx.max_resp_code", FT_UINT8,
+		  BASE_HEX, NULL, 0, "Second octet as written", HFILL } },
+		{ &hf_igmpx_max_resp_time, { "Max Resp Time", "igmpx.max_resp_time",
+		  FT_RELATIVE_TIME, BASE_NONE, NULL, 0, "Max Resp Code decoded, seconds", HFILL } },
+		{ &hf_igmpx_checksum, { "Checksum", "igmpx.checksum", FT_UINT16, BASE_HEX,
+		  NULL, 0, "Over the whole message", HFILL } },
+		{ &hf_igmpx_checksum_status, { "Checksum Status", "igmpx.checksum.status",
+		  FT_UINT8, BASE_NONE, VALS(proto_checksum_vals), 0, NULL, HFILL } },
+		{ &hf_igmpx_group, { "Group Address", "igmpx.group", FT_IPv4, BASE_NONE,
+		  NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_v0_code, { "Code", "igmpx.v0.code", FT_UINT8, BASE_DEC,
+		  NULL, 0, "RFC 988 Code", HFILL } },
+		{ &hf_igmpx_v0_identifier, { "Identifier", "igmpx.v0.identifier", FT_UINT32,
+		  BASE_HEX, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_v0_access_key, { "Access Key", "igmpx.v0.access_key", FT_UINT64,
+		  BASE_HEX, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_flags, { "Flags", "igmpx.flags", FT_UINT8, BASE_HEX,
+		  NULL, 0xF0, "Query Flags (RFC 9776 4.1.4)", HFILL } },
+		{ &hf_igmpx_s, { "S (Suppress Router-Side Processing)", "igmpx.s", FT_BOOLEAN, 8,
+		  NULL, 0x08, NULL, HFILL } },
+		{ &hf_igmpx_qrv, { "QRV", "igmpx.qrv", FT_UINT8, BASE_DEC,
+		  NULL, 0x07, "Querier's Robustness Variable", HFILL } },
+		{ &hf_igmpx_qqic, { "QQIC", "igmpx.qqic", FT_UINT8, BASE_HEX,
+		  NULL, 0, "Querier's Query Interval Code", HFILL } },
+		{ &hf_igmpx_qqi, { "QQI", "igmpx.qqi", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+		  &units_seconds, 0, "Querier's Query Interval, seconds", HFILL } },
+		{ &hf_igmpx_num_sources, { "Number of Sources", "igmpx.num_sources", FT_UINT16,
+		  BASE_DEC, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_source, { "Source Address", "igmpx.source", FT_IPv4, BASE_NONE,
+		  NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_reserved, { "Reserved", "igmpx.reserved", FT_UINT8, BASE_HEX,
+		  NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_report_flags, { "Flags", "igmpx.report_flags", FT_UINT16, BASE_HEX,
+		  NULL, 0, "Report Flags (RFC 9776 4.2.3)", HFILL } },
+		{ &hf_igmpx_num_records, { "Number of Group Records", "igmpx.num_records",
+		  FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_record, { "Group Record", "igmpx.record", FT_NONE, BASE_NONE,
+		  NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_record_type, { "Record Type", "igmpx.record.type", FT_UINT8, BASE_DEC,
+		  VALS(igmpx_record_type_vals), 0, NULL, HFILL } },
+		{ &hf_igmpx_record_aux_len, { "Aux Data Len", "igmpx.record.aux_len", FT_UINT8,
+		  BASE_DEC | BASE_UNIT_STRING, &units_word_words, 0, NULL, HFILL } },
+		{ &hf_igmpx_record_num_sources, { "Number of Sources", "igmpx.record.num_sources",
+		  FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_record_group, { "Multicast Address", "igmpx.record.group", FT_IPv4,
+		  BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_record_source, { "Source Address", "igmpx.record.source", FT_IPv4,
+		  BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_record_aux_data, { "Auxiliary Data", "igmpx.record.aux_data", FT_BYTES,
+		  BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_data, { "Data", "igmpx.data", FT_BYTES, BASE_NONE,
+		  NULL, 0, NULL, HFILL } },
+		{ &hf_igmpx_trailer, { "Trailer", "igmpx.trailer", FT_BYTES, BASE_NONE,
+		  NULL, 0, "Octets after the last field", HFILL } },
+		{ &hf_igmpx_partial, { "Truncated data", "igmpx.partial", FT_BYTES, BASE_NONE,
+		  NULL, 0, "Octets of a field or entry the message ends inside", HFILL } },
+	};
+	static gint *ett[] = {
+		&ett_igmpx,
+		&ett_igmpx_record,
+	};
+	igmpx_fill_type_vals();
+	proto_register_field_array(proto_igmpx, hf, array_length(hf));
+	proto_register_subtree_array(ett, array_length(ett));
+}
+
+static void igmpx_register_expert(void)
+{
+	static ei_register_info ei[] = {
+		{ &ei_igmpx_checksum_bad, { "igmpx.checksum.bad", PI_CHECKSUM, PI_ERROR,
+		  "Bad checksum", EXPFILL } },
+		{ &ei_igmpx_truncated, { "igmpx.truncated", PI_MALFORMED, PI_ERROR,
+		  "Message truncated", EXPFILL } },
+		{ &ei_igmpx_bad_query_length, { "igmpx.bad_query_length", PI_MALFORMED, PI_WARN,
+		  "Membership Query of invalid length", EXPFILL } },
+		{ &ei_igmpx_trailer, { "igmpx.trailer.present", PI_PROTOCOL, PI_NOTE,
+		  "Octets after the last field", EXPFILL } },
+	};
+	expert_module_t *expert_igmpx = expert_register_protocol(proto_igmpx);
+	expert_register_field_array(expert_igmpx, ei, array_length(ei));
+}
+
+void proto_register_igmpx(void)
+{
+	module_t *igmpx_module;
+
+	proto_igmpx = proto_register_protocol("Internet Group Management Protocol (igmpx)",
+					      "IGMPX", "igmpx");
+	igmpx_register_fields();
+	igmpx_register_ext(proto_igmpx);
+	igmpx_register_expert();
+	igmpx_handle = register_dissector("igmpx", dissect_igmpx, proto_igmpx);
+
+	igmpx_module = prefs_register_protocol(proto_igmpx, proto_reg_handoff_igmpx);
+	prefs_register_bool_preference(igmpx_module, "take_over",
+		"Take IP protocol 2 from the built-in IGMP dissector",
+		"Decode IP protocol 2 with igmpx instead of Wireshark's IGMP dissector. "
+		"Off puts the built-in dissector back.", &igmpx_take_over);
+}
+
+/* Runs once after every built-in handoff (so the built-in's ip.proto 2 entry
+ * is there to save), and again whenever the preferences change.  The
+ * ip.proto 2 entry is only touched when take_over changes, so that a Decode
+ * As choice survives a change of another preference. */
+void proto_reg_handoff_igmpx(void)
+{
+	static gboolean initialized = FALSE;
+	static gboolean taken_over;
+
+	if (!initialized) {
+		dissector_table_t ip_proto = find_dissector_table("ip.proto");
+		igmpx_builtin_handle = dissector_get_uint_handle(ip_proto, IP_PROTO_IGMP);
+		if (!igmpx_builtin_handle)
+			igmpx_builtin_handle = find_dissector("igmp");
+		igmpx_igmp_type_table = find_dissector_table("igmp.type");
+		dissector_add_for_decode_as("ip.proto", igmpx_handle);
+	} else if (taken_over == igmpx_take_over) {
+		return;
+	}
+	if (igmpx_take_over)
+		dissector_add_uint("ip.proto", IP_PROTO_IGMP, igmpx_handle);
+	else if (igmpx_builtin_handle)
+		dissector_add_uint("ip.proto", IP_PROTO_IGMP, igmpx_builtin_handle);
+	else
+		dissector_delete_uint("ip.proto", IP_PROTO_IGMP, igmpx_handle);
+	taken_over = igmpx_take_over;
+	initialized = TRUE;
+}

@@ -1,0 +1,81 @@
+/* packet-igmpx.h: what the two halves of the igmpx dissector share.
+ *
+ * packet-igmpx.c registers the protocol, dispatches on the kind core/codec
+ * gives a message and decodes IGMP proper (v0-v3); packet-igmpx-ext.c
+ * decodes the other messages of IP protocol 2 (mtrace, MRD, RGMP, IGAP,
+ * MSNIP).  Both decode from a struct igmpx_ctx: the tvb, the core's parse of
+ * the same octets, and the items created, so that a later check pass can
+ * hang expert info on the field at fault.
+ *
+ * Internal to the plugin: nothing here is exported from igmpx.so.
+ */
+#ifndef PACKET_IGMPX_H
+#define PACKET_IGMPX_H
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <wsutil/str_util.h>
+
+#include "codec.h"
+
+#define IGMPX_IP4_FMT "%u.%u.%u.%u"
+#define IGMPX_IP4_ARGS(a) ((a) >> 24) & 0xFF, ((a) >> 16) & 0xFF, ((a) >> 8) & 0xFF, (a) & 0xFF
+
+/* Items a check pass may flag (NULL when not created or no tree). */
+struct igmpx_items {
+	proto_item *proto;      /* the igmpx protocol item */
+	proto_item *type;
+	proto_item *code;       /* second octet, whatever it is for this type */
+	proto_item *checksum;
+	proto_item *group;
+	proto_item *flags;      /* v3 query Flags, v3 report Flags */
+	proto_item *s;
+	proto_item *qrv;
+	proto_item *qqic;
+	proto_item *count;      /* Number of Sources / Records, mtrace hops, MSNIP Count */
+	proto_item *trailer;
+	proto_item *partial;    /* octets of a truncated field or entry */
+};
+
+struct igmpx_ctx {
+	tvbuff_t *tvb;
+	packet_info *pinfo;
+	proto_tree *tree;       /* the igmpx subtree; NULL without a tree */
+	const guint8 *buf;      /* the octets core parsed (zero-padded past the capture) */
+	size_t len;             /* the message's reported length */
+	gboolean whole;         /* every reported octet was captured */
+	size_t fit_end;         /* end of the last whole field added */
+	gboolean truncation_told; /* an igmpx.truncated item has been added */
+	struct igmpx_msg m;
+	struct igmpx_items it;
+};
+
+/* Adds a field at off when it lies whole inside the message (a shorter
+ * message leaves it out: the caller says why with igmpx_truncated). */
+proto_item *igmpx_add(struct igmpx_ctx *c, proto_tree *tree, int hf, size_t off, size_t len,
+		      guint encoding);
+/* The checksum at octet 2, verified over the whole message. */
+void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree);
+/* igmpx.group at off; remembered in c->it.group. */
+proto_item *igmpx_add_group(struct igmpx_ctx *c, proto_tree *tree, size_t off);
+/* igmpx.partial: the octets from off to the end of a truncated message. */
+proto_item *igmpx_add_partial(struct igmpx_ctx *c, size_t off);
+/* igmpx.truncated on item (or the protocol item when NULL). */
+void igmpx_truncated(struct igmpx_ctx *c, proto_item *item, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+
+/* packet-igmpx-ext.c */
+void igmpx_register_ext(int proto);
+void igmpx_dissect_mtrace(struct igmpx_ctx *c);
+void igmpx_dissect_mrd(struct igmpx_ctx *c);
+void igmpx_dissect_rgmp(struct igmpx_ctx *c);
+void igmpx_dissect_igap(struct igmpx_ctx *c);
+void igmpx_dissect_msnip(struct igmpx_ctx *c);
+void igmpx_info_ext(const struct igmpx_ctx *c, wmem_strbuf_t *info);
+
+/* plugin.c calls these. */
+void proto_register_igmpx(void);
+void proto_reg_handoff_igmpx(void);
+
+#endif

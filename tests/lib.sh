@@ -1,0 +1,73 @@
+# lib.sh: shared helpers for the tests that run tshark.  Source it; it needs
+# IGMPX_STAGE (the folder holding 4.0/epan/igmpx.so) in the environment.
+#
+# tshark run by root ignores WIRESHARK_PLUGIN_DIR and the personal plugin
+# folder, so as root every tshark runs as nobody, on copies of the plugin
+# and of the inputs in a scratch folder nobody can read.
+
+set -u
+
+die() { printf '%s\n' "$*" >&2; exit 1; }
+
+: "${IGMPX_STAGE:?IGMPX_STAGE must name the plugin staging folder}"
+[ -f "$IGMPX_STAGE/4.0/epan/igmpx.so" ] || die "no plugin at $IGMPX_STAGE/4.0/epan/igmpx.so: build it first"
+command -v tshark >/dev/null || die "tshark is not installed"
+
+SCRATCH=$(mktemp -d /tmp/igmpx-test.XXXXXX)
+trap 'rm -rf "$SCRATCH"' EXIT
+chmod 755 "$SCRATCH"
+mkdir -p "$SCRATCH/stage/4.0/epan" "$SCRATCH/home" "$SCRATCH/in"
+cp "$IGMPX_STAGE/4.0/epan/igmpx.so" "$SCRATCH/stage/4.0/epan/"
+chmod -R a+rX "$SCRATCH"
+chmod 777 "$SCRATCH/home"
+
+# stage_input FILE: a copy the tshark user can read; prints its path.
+stage_input() {
+	local dst="$SCRATCH/in/$(basename "$1")"
+	cp "$1" "$dst" && chmod a+r "$dst" && printf '%s\n' "$dst"
+}
+
+# tshark_as_user ARGS...: tshark with the plugin staged, as nobody when root.
+# IGMPX_NO_PLUGIN=1 runs it with an empty plugin folder (the built-in only).
+tshark_as_user() {
+	local dir="$SCRATCH/stage"
+	[ "${IGMPX_NO_PLUGIN:-0}" = 1 ] && dir="$SCRATCH/home"
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			env -i PATH=/usr/bin:/bin HOME="$SCRATCH/home" \
+			WIRESHARK_PLUGIN_DIR="$dir" WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 \
+			tshark "$@"
+	else
+		env HOME="$SCRATCH/home" WIRESHARK_PLUGIN_DIR="$dir" \
+			WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 tshark "$@"
+	fi
+}
+
+# The contract fields (issue 2), in the order the expected files list them.
+CONTRACT_FIELDS="igmpx.type igmpx.version igmpx.checksum igmpx.checksum.status
+igmpx.max_resp_code igmpx.max_resp_time igmpx.group igmpx.s igmpx.qrv igmpx.qqic
+igmpx.qqi igmpx.num_sources igmpx.source igmpx.num_records igmpx.record.type
+igmpx.record.aux_len igmpx.record.num_sources igmpx.record.group igmpx.record.source"
+
+# decode_fields PCAP: one block per frame, the Protocol and Info columns
+# then every contract field that is present, as name=value (values of a
+# field that occurs more than once are joined with commas).
+decode_fields() {
+	local f args=()
+	for f in _ws.col.Protocol _ws.col.Info $CONTRACT_FIELDS; do
+		args+=(-e "$f")
+	done
+	tshark_as_user -r "$1" -T fields -E separator=/t -E occurrence=a -E aggregator=, \
+		-e frame.number "${args[@]}" |
+	awk -F'\t' -v names="_ws.col.Protocol _ws.col.Info $CONTRACT_FIELDS" '
+		BEGIN { n = split(names, name, /[ \n]+/) }
+		{
+			printf "frame %s: %s | %s\n", $1, $2, $3
+			line = ""
+			for (i = 3; i <= n; i++)
+				if ($(i + 1) != "")
+					line = line " " name[i] "=" $(i + 1)
+			if (line != "")
+				print " " line
+		}'
+}
