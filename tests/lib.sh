@@ -49,18 +49,27 @@ igmpx.max_resp_code igmpx.max_resp_time igmpx.group igmpx.s igmpx.qrv igmpx.qqic
 igmpx.qqi igmpx.num_sources igmpx.source igmpx.num_records igmpx.record.type
 igmpx.record.aux_len igmpx.record.num_sources igmpx.record.group igmpx.record.source"
 
+# all_fields: every igmpx field the plugin registers, in registration order
+# (the contract fields among them).  Subtree items (FT_NONE) carry no value.
+all_fields() {
+	tshark_as_user -G fields 2>/dev/null |
+		awk -F'\t' '$1 == "F" && $3 ~ /^igmpx\./ && $4 != "FT_NONE" { print $3 }'
+}
+
 # decode_fields PCAP: one block per frame, the Protocol and Info columns
-# then every contract field that is present, as name=value (values of a
-# field that occurs more than once are joined with commas).
+# then every igmpx field that is present, as name=value (values of a field
+# that occurs more than once are joined with commas).
 decode_fields() {
-	local f args=()
-	for f in _ws.col.Protocol _ws.col.Info $CONTRACT_FIELDS; do
+	local f names args=()
+	names=$(all_fields)
+	[ -n "$names" ] || die "tshark lists no igmpx field: is the plugin loaded?"
+	for f in _ws.col.Protocol _ws.col.Info $names; do
 		args+=(-e "$f")
 	done
 	tshark_as_user -r "$1" -T fields -E separator=/t -E occurrence=a -E aggregator=, \
 		-e frame.number "${args[@]}" |
-	awk -F'\t' -v names="_ws.col.Protocol _ws.col.Info $CONTRACT_FIELDS" '
-		BEGIN { n = split(names, name, /[ \n]+/) }
+	awk -F'\t' -v names="_ws.col.Protocol _ws.col.Info $(echo $names)" '
+		BEGIN { n = split(names, name, / /) }
 		{
 			printf "frame %s: %s | %s\n", $1, $2, $3
 			line = ""
