@@ -13,9 +13,9 @@ mkdir -p "$report"
 
 run_tshark() {
 	if [ "$(id -u)" = 0 ]; then
-		tshark "$@"                      # root: the global plugin folder
+		tshark "$@" 2>/dev/null          # root: the global plugin folder
 	else
-		WIRESHARK_PLUGIN_DIR="$build/stage" tshark "$@"
+		WIRESHARK_PLUGIN_DIR="$build/stage" tshark "$@" 2>/dev/null
 	fi
 }
 
@@ -27,10 +27,10 @@ printf '%-34s %6s  %-44s %5s %5s\n' capture frames "messages by protocol" badck 
 for pcap in "$top"/pcaps/tcpdump/*.pcap "$top"/pcaps/linux/*.pcap "$build"/pcaps/*.pcap; do
 	[ -f "$pcap" ] || continue
 	name=$(basename "$pcap" .pcap)
-	run_tshark -r "$pcap" -V > "$report/$name.txt" 2>&1
+	run_tshark -r "$pcap" -V > "$report/$name.txt"
 	frames=$(run_tshark -r "$pcap" -T fields -e frame.number | wc -l)
 	protos=$(run_tshark -r "$pcap" -T fields -e _ws.col.Protocol | sort | uniq -c |
-		awk '{printf "%s%s:%s", NR > 1 ? " " : "", $2, $1}')
+		awk '{printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1}')
 	badck=$(run_tshark -r "$pcap" -Y 'igmpx.checksum.status == 0' | wc -l)
 	trunc=$(run_tshark -r "$pcap" -Y 'igmpx.truncated' | wc -l)
 	printf '%-34s %6s  %-44s %5s %5s\n' "$name" "$frames" "$protos" "$badck" "$trunc" >> "$summary"
