@@ -92,8 +92,8 @@ enum igmpx_status {
 #define IGMPX_LEN_V0           20  /* RFC 988 */
 #define IGMPX_LEN_MTRACE       24  /* query header */
 #define IGMPX_LEN_MTRACE_BLOCK 32  /* response data block */
-#define IGMPX_LEN_MRD_ADV      8   /* RFC 4286 §4 */
-#define IGMPX_LEN_MRD_SHORT    4   /* solicitation and termination, RFC 4286 §5, §6 */
+#define IGMPX_LEN_MRD_ADV      8   /* RFC 4286 §3.2 */
+#define IGMPX_LEN_MRD_SHORT    4   /* solicitation and termination, RFC 4286 §4.1, §5.1 */
 #define IGMPX_LEN_IGAP         96  /* draft-hayashi-igap: 16 fixed + 16 account + 64 message */
 #define IGMPX_LEN_IGAP_ACCOUNT 16
 #define IGMPX_LEN_IGAP_MESSAGE 64

@@ -203,7 +203,7 @@ void igmpx_dissect_mrd(struct igmpx_ctx *c)
 		igmpx_add(c, t, hf_igmpx_mrd_robustness, 6, 2, ENC_BIG_ENDIAN);
 		return;
 	}
-	/* §4.2, §5.2: Solicitation and Termination: Reserved, Checksum. */
+	/* §4.1, §5.1: Solicitation and Termination: Reserved, Checksum. */
 	c->it.code = igmpx_add(c, t, hf_igmpx_mrd_reserved, IGMPX_OFF_CODE, 1, ENC_NA);
 	igmpx_add_checksum(c, t);
 }

@@ -13,8 +13,8 @@
 #define ALL_SYSTEMS   A(224, 0, 0, 1)   /* RFC 1112 */
 #define ALL_ROUTERS   A(224, 0, 0, 2)   /* RFC 2236 §9 */
 #define ALL_V3_RTRS   A(224, 0, 0, 22)  /* RFC 9776 §4.2.15 */
-#define ALL_RGMP_RTRS A(224, 0, 0, 25)  /* RFC 3488 §3 */
-#define ALL_SNOOPERS  A(224, 0, 0, 106) /* RFC 4286 §4, §6 */
+#define ALL_RGMP_RTRS A(224, 0, 0, 25)  /* RFC 3488 §2.4 */
+#define ALL_SNOOPERS  A(224, 0, 0, 106) /* RFC 4286 §8 (All-Snoopers) */
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char pg_common_keys[] =
@@ -192,7 +192,8 @@ static void build_mtrace(struct pg_build *b)
 
 /* ---- MRD (RFC 4286), RGMP (RFC 3488) ------------------------------------------ */
 
-/* §4: advertisement interval 20 s, and the querier's QI and RV. */
+/* RFC 4286 §3.2: advertisement interval 20 s, and the querier's QI and RV;
+ * to All-Snoopers (§3.3.2). */
 static void build_mrdadv(struct pg_build *b)
 {
 	igmpx_build_mrd_adv(&b->w, (uint8_t)pg_num(b->l, "interval", 20, 0xFF),
@@ -205,20 +206,21 @@ static void build_mrdadv(struct pg_build *b)
 static void build_mrdsol(struct pg_build *b)
 {
 	igmpx_build_mrd_short(&b->w, IGMPX_T_MRD_SOL, (uint8_t)pg_num(b->l, "reserved", 0, 0xFF));
-	set_dst(b, ALL_ROUTERS);       /* §5 */
+	set_dst(b, ALL_ROUTERS);       /* RFC 4286 §4.2.2 */
 	b->kind = IGMPX_K_MRD_SOL;
 }
 
 static void build_mrdterm(struct pg_build *b)
 {
 	igmpx_build_mrd_short(&b->w, IGMPX_T_MRD_TERM, (uint8_t)pg_num(b->l, "reserved", 0, 0xFF));
-	set_dst(b, ALL_SNOOPERS);      /* §6 */
+	set_dst(b, ALL_SNOOPERS);      /* RFC 4286 §5.2.2 */
 	b->kind = IGMPX_K_MRD_TERM;
 }
 
 static const char *const rgmp_types[] = { "leave", "join", "bye", "hello" }; /* 0xFC + i */
 
-/* §3: every RGMP message goes to 224.0.0.25; hello and bye carry group 0. */
+/* RFC 3488 §2.4: every RGMP message goes to 224.0.0.25; hello and bye carry
+ * group 0 (§2.3). */
 static void build_rgmp(struct pg_build *b)
 {
 	unsigned i = pg_enum(b->l, "type", rgmp_types, NELEM(rgmp_types), -1, 3);
