@@ -344,12 +344,17 @@ static void parse_body(const uint8_t *b, struct igmpx_msg *m)
 	}
 }
 
-enum igmpx_status igmpx_parse(const uint8_t *buf, size_t len, struct igmpx_msg *m)
+static enum igmpx_status parse_as(const uint8_t *buf, size_t len, enum igmpx_kind kind,
+				  struct igmpx_msg *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->len = len;
-	m->kind = igmpx_classify(buf, len);
+	m->kind = kind;
 	m->version = kind_version(m->kind);
+	/* RFC 9776 §7.1 gives a version to 8 octets and up; a shorter query
+	 * is a truncated one of no known version. */
+	if ((kind == IGMPX_K_V1_QUERY || kind == IGMPX_K_V2_QUERY) && len < IGMPX_LEN_V12)
+		m->version = -1;
 	if (len < 4) {
 		/* Not even type, code and checksum. */
 		if (len >= 1)
@@ -367,6 +372,31 @@ enum igmpx_status igmpx_parse(const uint8_t *buf, size_t len, struct igmpx_msg *
 	m->end = 4;
 	parse_body(buf, m);
 	return m->status;
+}
+
+enum igmpx_status igmpx_parse(const uint8_t *buf, size_t len, struct igmpx_msg *m)
+{
+	return parse_as(buf, len, igmpx_classify(buf, len), m);
+}
+
+enum igmpx_status igmpx_parse_to(const uint8_t *buf, size_t len, uint32_t ip_dst,
+				 struct igmpx_msg *m)
+{
+	enum igmpx_kind kind = igmpx_classify(buf, len);
+
+	switch (kind) {
+	case IGMPX_K_RGMP:
+		if (ip_dst != IGMPX_ADDR_ALL_RGMP_ROUTERS)
+			kind = IGMPX_K_UNKNOWN;
+		break;
+	case IGMPX_K_MSNIP_GM: case IGMPX_K_MSNIP_IS: case IGMPX_K_MSNIP_RMR:
+		if (ip_dst != IGMPX_ADDR_ALL_IGMPV3_ROUTERS)
+			kind = IGMPX_K_UNKNOWN;
+		break;
+	default:
+		break;
+	}
+	return parse_as(buf, len, kind, m);
 }
 
 unsigned igmpx_query_max_resp_ms(const struct igmpx_msg *m)
@@ -433,9 +463,13 @@ uint16_t igmpx_cksum_expected(const uint8_t *buf, size_t len)
 {
 	if (len < 4)
 		return 0;
-	/* The sum without the checksum field: subtract it in one's complement. */
-	uint32_t sum = (uint16_t)~igmpx_cksum(buf, len);
-	sum += (uint16_t)~get16(buf + IGMPX_OFF_CHECKSUM);
+	/* The sum of every 16-bit word but the checksum field itself. */
+	uint32_t sum = (uint32_t)buf[0] << 8 | buf[1];
+	size_t i;
+	for (i = 4; i + 1 < len; i += 2)
+		sum += (uint32_t)buf[i] << 8 | buf[i + 1];
+	if (i < len)
+		sum += (uint32_t)buf[i] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xFFFF) + (sum >> 16);
 	return (uint16_t)~sum;

@@ -212,8 +212,20 @@ struct igmpx_msg {
 };
 
 /* Parse one IGMP message (the whole IP payload).  Fills *m and returns
- * m->status.  Never reads outside buf[0 .. len). */
+ * m->status.  Never reads outside buf[0 .. len).  Classifies by type and
+ * length alone: types whose meaning depends on the IP destination (RGMP,
+ * MSNIP) are taken at their word.  */
 enum igmpx_status igmpx_parse(const uint8_t *buf, size_t len, struct igmpx_msg *m);
+
+/* The same, knowing the IP destination (host order): RGMP's types 0xFC-0xFF
+ * are RGMP only to 224.0.0.25 (RFC 3488 §2.1: elsewhere they are other,
+ * experimental types), and MSNIP's 0x23-0x25 only to 224.0.0.22 (the
+ * draft's destination; 0x24-0x26 were also used by an early MRD draft).
+ * To any other destination they parse as IGMPX_K_UNKNOWN. */
+enum igmpx_status igmpx_parse_to(const uint8_t *buf, size_t len, uint32_t ip_dst,
+				 struct igmpx_msg *m);
+#define IGMPX_ADDR_ALL_IGMPV3_ROUTERS 0xE0000016u  /* 224.0.0.22 */
+#define IGMPX_ADDR_ALL_RGMP_ROUTERS   0xE0000019u  /* 224.0.0.25 */
 
 /* The kind of a message from its first octet and length (RFC 9776 §7.1 for
  * 0x11).  A query shorter than 8 octets is a truncated v1/v2 query. */
@@ -261,6 +273,8 @@ const char *igmpx_type_name(uint8_t type);         /* "Membership Query" */
  * Query"), query or request for mtrace 0x1F; NULL for an unknown type. */
 const char *igmpx_msg_name(const struct igmpx_msg *m);
 const char *igmpx_kind_protocol(enum igmpx_kind kind); /* "IGMPv3", "mtrace", "MRD"... */
+/* The protocol of a parsed message: "IGMP" for a query of no version. */
+const char *igmpx_msg_protocol(const struct igmpx_msg *m);
 const char *igmpx_record_type_name(uint8_t type);  /* "MODE_IS_INCLUDE" */
 const char *igmpx_record_type_abbrev(uint8_t type); /* "IS_IN" */
 const char *igmpx_v0_code_name(uint8_t type, uint8_t code); /* RFC 988 outcome */

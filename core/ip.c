@@ -47,7 +47,7 @@ size_t igmpx_ipv4_build(const struct igmpx_ipv4_spec *s, const uint8_t *payload,
 	igmpx_put16(&w, s->id);
 	igmpx_put16(&w, s->frag);
 	igmpx_put8(&w, s->ttl);
-	igmpx_put8(&w, IGMPX_IPPROTO_IGMP);
+	igmpx_put8(&w, s->proto ? s->proto : IGMPX_IPPROTO_IGMP);
 	igmpx_put16(&w, 0);
 	igmpx_put32(&w, s->src);
 	igmpx_put32(&w, s->dst);

@@ -42,6 +42,7 @@ struct igmpx_ipv4_spec {
 	const uint8_t *extra_opts;  /* further option octets, appended after RA */
 	size_t extra_opts_len;      /* padded to a 4-octet multiple with EOL (0) */
 	int checksum;               /* -1: compute; else written as is */
+	uint8_t proto;              /* 0: IGMP (2); else this protocol */
 };
 
 /* TTL 1, ToS 0xC0, Router Alert 0, checksum computed (RFC 9776 §4). */

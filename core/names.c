@@ -42,8 +42,10 @@ const char *igmpx_type_name(uint8_t type)
 const char *igmpx_msg_name(const struct igmpx_msg *m)
 {
 	switch (m->kind) {
-	case IGMPX_K_V1_QUERY:  return "IGMPv1 Membership Query";
-	case IGMPX_K_V2_QUERY:  return "IGMPv2 Membership Query";
+	case IGMPX_K_V1_QUERY:
+		return m->version < 0 ? "Membership Query" : "IGMPv1 Membership Query";
+	case IGMPX_K_V2_QUERY:
+		return m->version < 0 ? "Membership Query" : "IGMPv2 Membership Query";
 	case IGMPX_K_V3_QUERY:  return "IGMPv3 Membership Query";
 	case IGMPX_K_BAD_QUERY: return "Membership Query of invalid length";
 	case IGMPX_K_MTRACE:
@@ -52,6 +54,8 @@ const char *igmpx_msg_name(const struct igmpx_msg *m)
 			return m->u.mtrace.nblocks ? "Multicast Traceroute Request"
 						   : "Multicast Traceroute Query";
 		return igmpx_type_name(m->type);
+	case IGMPX_K_UNKNOWN:
+		return NULL;    /* e.g. an RGMP type number not sent to RGMP's address */
 	default:
 		return igmpx_type_name(m->type);
 	}
@@ -85,6 +89,13 @@ const char *igmpx_kind_protocol(enum igmpx_kind kind)
 	case IGMPX_K_COUNT:       return "IGMP";
 	}
 	return "IGMP";
+}
+
+const char *igmpx_msg_protocol(const struct igmpx_msg *m)
+{
+	if (m->type == IGMPX_T_QUERY && m->version < 0)
+		return "IGMP";  /* too short (or cut) to have a version, RFC 9776 §7.1 */
+	return igmpx_kind_protocol(m->kind);
 }
 
 const char *igmpx_record_type_name(uint8_t type)

@@ -247,6 +247,39 @@ static void test_reports(void)
 	      "v1 report");
 }
 
+static void test_destinations(void)
+{
+	uint8_t buf[16];
+	struct igmpx_wbuf w;
+	struct igmpx_msg m;
+
+	/* RFC 3488 §2.1: 0xFC-0xFF are RGMP only to 224.0.0.25. */
+	igmpx_wbuf_init(&w, buf, sizeof(buf));
+	igmpx_build_v12(&w, IGMPX_T_RGMP_HELLO, 0, 0);
+	igmpx_finish(&w);
+	CHECK(igmpx_parse_to(buf, w.len, IP4(224, 0, 0, 25), &m) == IGMPX_OK &&
+	      m.kind == IGMPX_K_RGMP, "rgmp to 224.0.0.25");
+	CHECK(igmpx_parse_to(buf, w.len, IP4(224, 0, 0, 9), &m) == IGMPX_OK &&
+	      m.kind == IGMPX_K_UNKNOWN && m.checksum_ok && m.end == w.len, "0xff elsewhere");
+	/* MSNIP only to 224.0.0.22. */
+	igmpx_wbuf_init(&w, buf, sizeof(buf));
+	igmpx_build_msnip_is(&w, 60, 1);
+	igmpx_finish(&w);
+	CHECK(igmpx_parse_to(buf, w.len, IP4(224, 0, 0, 22), &m) == IGMPX_OK &&
+	      m.kind == IGMPX_K_MSNIP_IS, "msnip to 224.0.0.22");
+	CHECK(igmpx_parse_to(buf, w.len, IP4(224, 0, 0, 106), &m) == IGMPX_OK &&
+	      m.kind == IGMPX_K_UNKNOWN, "0x24 to 224.0.0.106 is not MSNIP");
+	/* Other kinds do not depend on the destination. */
+	CHECK(igmpx_parse_to(buf, 0, 0, &m) == IGMPX_TRUNCATED, "empty");
+	/* A query shorter than 8 octets has no version (RFC 9776 §7.1). */
+	uint8_t q[4] = { 0x11, 0x64, 0, 0 };
+	CHECK(igmpx_parse(q, 4, &m) == IGMPX_TRUNCATED && m.version == -1, "short query version %d",
+	      m.version);
+	/* The expected checksum of an all-zero message is 0xFFFF. */
+	uint8_t z[8] = { 0 };
+	CHECK(igmpx_cksum_expected(z, 8) == 0xFFFF, "zero message");
+}
+
 static void test_others(void)
 {
 	uint8_t buf[512];
@@ -401,6 +434,7 @@ int main(void)
 	test_queries();
 	test_reports();
 	test_others();
+	test_destinations();
 	test_ip();
 	printf("core.codec: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

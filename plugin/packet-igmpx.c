@@ -13,6 +13,7 @@
 #include "packet-igmpx.h"
 
 #include <epan/ipproto.h>
+#include <wsutil/pint.h>
 #include <epan/prefs.h>
 #include <epan/unit_strings.h>
 
@@ -102,10 +103,12 @@ void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree)
 	if (c->len < IGMPX_OFF_CHECKSUM + 2)
 		return;
 	/* RFC 9776 §4.1.2, §4.2.2, RFC 2236 §2.3: over the whole IP payload.
-	 * Octets not captured (or a fragment) leave it unverified. */
-	if (c->whole && !c->pinfo->fragmented) {
+	 * Octets not captured, a fragment, or a message quoted in an ICMP
+	 * error (cut to 8 octets) leave it unverified.  With IN_CKSUM,
+	 * Wireshark takes the sum in network order, as in_cksum() gives it. */
+	if (c->whole && !c->pinfo->fragmented && !c->pinfo->flags.in_error_pkt) {
 		flags = PROTO_CHECKSUM_VERIFY | PROTO_CHECKSUM_IN_CKSUM;
-		computed = igmpx_cksum(c->buf, c->len);
+		computed = g_htons(igmpx_cksum(c->buf, c->len));
 	}
 	c->it.checksum = proto_tree_add_checksum(tree, c->tvb, IGMPX_OFF_CHECKSUM, hf_igmpx_checksum,
 						 hf_igmpx_checksum_status, &ei_igmpx_checksum_bad,
@@ -139,6 +142,9 @@ void igmpx_truncated(struct igmpx_ctx *c, proto_item *item, const char *fmt, ...
 	va_list ap;
 	char *text;
 
+	/* An ICMP error quotes the first octets only: not the sender's fault. */
+	if (c->pinfo->flags.in_error_pkt)
+		return;
 	va_start(ap, fmt);
 	text = wmem_strdup_vprintf(c->pinfo->pool, fmt, ap);
 	va_end(ap);
@@ -227,6 +233,10 @@ static const char *igmpx_info(const struct igmpx_ctx *c)
 		wmem_strbuf_append(s, name);
 	else
 		wmem_strbuf_append_printf(s, "IGMP type 0x%02x (unknown)", m->type);
+	if (c->pinfo->flags.in_error_pkt) {
+		wmem_strbuf_append(s, " [quoted in an ICMP error]");
+		return wmem_strbuf_get_str(s);
+	}
 	if (!c->whole) {
 		wmem_strbuf_append_printf(s, " [%u of %zu octets captured]",
 					  tvb_captured_length(c->tvb), c->len);
@@ -399,9 +409,14 @@ static gboolean dissect_v3_record(struct igmpx_ctx *c, const struct igmpx_v3_rec
 	nsrc = igmpx_add(c, rt, hf_igmpx_record_num_sources, r->off + 2, 2, ENC_BIG_ENDIAN);
 	igmpx_add(c, rt, hf_igmpx_record_group, r->off + 4, 4, ENC_BIG_ENDIAN);
 	/* Labelled once its header was read from the tvb (not past a capture cut). */
-	proto_item_set_text(ri, "Group Record %u: %s " IGMPX_IP4_FMT ", %u source%s", index + 1,
-			    abbrev ? abbrev : "type ?", IGMPX_IP4_ARGS(r->group), r->nsrc,
-			    plurality(r->nsrc, "", "s"));
+	if (abbrev)
+		proto_item_set_text(ri, "Group Record %u: %s " IGMPX_IP4_FMT ", %u source%s",
+				    index + 1, abbrev, IGMPX_IP4_ARGS(r->group), r->nsrc,
+				    plurality(r->nsrc, "", "s"));
+	else
+		proto_item_set_text(ri, "Group Record %u: type %u " IGMPX_IP4_FMT ", %u source%s",
+				    index + 1, r->type, IGMPX_IP4_ARGS(r->group), r->nsrc,
+				    plurality(r->nsrc, "", "s"));
 	for (unsigned i = 0; i < r->nsrc_present; i++)
 		igmpx_add(c, rt, hf_igmpx_record_source, r->src_off + 4u * i, 4, ENC_BIG_ENDIAN);
 	if (r->nsrc_present < r->nsrc) {
@@ -413,9 +428,9 @@ static gboolean dissect_v3_record(struct igmpx_ctx *c, const struct igmpx_v3_rec
 		igmpx_add(c, rt, hf_igmpx_record_aux_data, r->aux_off, r->aux_present, ENC_NA);
 	if (!r->complete) {
 		/* §4.2.7: Aux Data Len counts 32-bit words. */
-		igmpx_truncated(c, aux_len, "Aux Data Len says %u words (%u octets), only %zu in the "
-				"message (%zu octets short)", r->aux_len, 4u * r->aux_len,
-				r->aux_present, 4u * r->aux_len - r->aux_present);
+		igmpx_truncated(c, aux_len, "Aux Data Len says %u word%s (%u octets), only %zu in the "
+				"message (%zu octets short)", r->aux_len, plurality(r->aux_len, "", "s"),
+				4u * r->aux_len, r->aux_present, 4u * r->aux_len - r->aux_present);
 		return FALSE;
 	}
 	return TRUE;
@@ -575,7 +590,15 @@ static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinf
 		tvb_memcpy(tvb, copy, 0, captured);
 		c->buf = copy;
 	}
-	igmpx_parse(c->buf, c->len, &c->m);
+	/* RGMP and MSNIP type numbers mean that only to their destination. */
+	if (pinfo->dst.type == AT_IPv4)
+		igmpx_parse_to(c->buf, c->len, pntoh32(pinfo->dst.data), &c->m);
+	else
+		igmpx_parse(c->buf, c->len, &c->m);
+	/* A quoted query is cut to 8 octets: its length no longer tells its
+	 * version (RFC 9776 §7.1). */
+	if (pinfo->flags.in_error_pkt && c->m.type == IGMPX_T_QUERY)
+		c->m.version = -1;
 }
 
 static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -586,7 +609,7 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
 	igmpx_ctx_init(&c, tvb, pinfo);
 	name = igmpx_display_name(&c);
-	col_set_str(pinfo->cinfo, COL_PROTOCOL, igmpx_kind_protocol(c.m.kind));
+	col_set_str(pinfo->cinfo, COL_PROTOCOL, igmpx_msg_protocol(&c.m));
 	col_clear(pinfo->cinfo, COL_INFO);
 
 	ti = proto_tree_add_item(tree, proto_igmpx, tvb, 0, -1, ENC_NA);

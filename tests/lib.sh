@@ -57,12 +57,13 @@ all_fields() {
 }
 
 # decode_fields PCAP: one block per frame, the Protocol and Info columns
-# then every igmpx field that is present, as name=value (values of a field
-# that occurs more than once are joined with commas).
+# then every igmpx field that is present and the expert texts, as name=value
+# (values of a field that occurs more than once are joined with commas).
 decode_fields() {
 	local f names args=()
 	names=$(all_fields)
 	[ -n "$names" ] || die "tshark lists no igmpx field: is the plugin loaded?"
+	names="$names _ws.expert.message"      # expert texts: checksum, truncation
 	for f in _ws.col.Protocol _ws.col.Info $names; do
 		args+=(-e "$f")
 	done

@@ -120,6 +120,32 @@ static void append_frame(struct pg_capture *cap, const struct pg_frame *f)
 	cap->frames[cap->nframes++] = *f;
 }
 
+/* icmp=ADDR: ADDR answers the packet with an ICMP Destination Unreachable
+ * (protocol unreachable) quoting its IP header and first 8 octets of
+ * payload (RFC 792).  Returns the new IP length (0 if it does not fit). */
+static size_t quote_in_icmp(const struct pg_line *l, uint8_t *pkt, size_t len, size_t cap)
+{
+	uint8_t icmp[8 + 60 + 8];
+	struct igmpx_ipv4 in;
+	struct igmpx_ipv4_spec out;
+	if (!igmpx_ipv4_parse(pkt, len, &in))
+		return 0;
+	size_t quoted = in.payload_off + (in.payload_len < 8 ? in.payload_len : 8);
+	memset(icmp, 0, 8);
+	icmp[0] = 3;                                /* destination unreachable */
+	icmp[1] = 2;                                /* protocol unreachable */
+	memcpy(icmp + 8, pkt, quoted);
+	uint16_t ck = igmpx_cksum(icmp, 8 + quoted);
+	icmp[2] = (uint8_t)(ck >> 8);
+	icmp[3] = (uint8_t)ck;
+	igmpx_ipv4_defaults(&out, pg_addr_req(l, "icmp"), in.src);
+	out.ttl = 64;
+	out.tos = 0;
+	out.router_alert = false;
+	out.proto = 1;
+	return igmpx_ipv4_build(&out, icmp, 8 + quoted, pkt, cap);
+}
+
 void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap)
 {
 	static uint8_t frame[PG_MAX_FRAME];
@@ -141,6 +167,12 @@ void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap)
 		return;         /* building on unknown keys or lines would only repeat them */
 	size_t mlen = build_message(fd, msg, &b, &f.trailer_len);
 	ip_spec(fd, msg, &b, cap->nframes, &ip, opts, sizeof(opts));
+	if (msg->build == pg_build_raw) {
+		/* A raw message is what its octets and destination make it. */
+		struct igmpx_msg m;
+		igmpx_parse_to(b.w.p, mlen, ip.dst, &m);
+		b.kind = m.kind;
+	}
 	f.at_us = pg_time_us(l, "at", cap->nframes ? cap->last_at_us + 1000000u : 0);
 	if (cap->nframes && f.at_us < cap->last_at_us)
 		pg_err(l, "at= goes back in time (previous frame at %llu us)",
@@ -151,6 +183,16 @@ void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap)
 	if (!iplen) {
 		pg_err(l, "IPv4 packet does not fit (options over 40 octets or length over 65535)");
 		return;
+	}
+	if (pg_has(l, "icmp")) {
+		iplen = quote_in_icmp(l, frame + 14, iplen, sizeof(frame) - 14);
+		if (!iplen) {
+			pg_err(l, "icmp=: the ICMP error does not fit");
+			return;
+		}
+		f.quoted = true;
+		ip.dst = ip.src;
+		ip.src = pg_addr_req(l, "icmp");
 	}
 	put_mac(frame, ip.dst);
 	put_mac(frame + 6, ip.src);
@@ -244,14 +286,22 @@ static bool is_bad_capture(const struct pg_capture *c)
 	return strncmp(c->name, "bad-", 4) == 0;
 }
 
-/* Parses one frame with core/ the way a reader of the capture would. */
+/* Parses one frame with core/ the way a reader of the capture would: the
+ * IGMP of the packet, or of the packet an ICMP error quotes. */
 static bool frame_parse(const uint8_t *p, size_t caplen, struct igmpx_msg *m)
 {
 	struct igmpx_ipv4 ip;
-	if (caplen < 14 || !igmpx_ipv4_parse(p + 14, caplen - 14, &ip) ||
-	    ip.proto != IGMPX_IPPROTO_IGMP)
+	if (caplen < 14 || !igmpx_ipv4_parse(p + 14, caplen - 14, &ip))
 		return false;
-	igmpx_parse(p + 14 + ip.payload_off, ip.payload_len, m);
+	const uint8_t *pkt = p + 14;
+	if (ip.proto == 1 && ip.payload_len > 8) {
+		pkt += ip.payload_off + 8;
+		if (!igmpx_ipv4_parse(pkt, ip.payload_len - 8, &ip))
+			return false;
+	}
+	if (ip.proto != IGMPX_IPPROTO_IGMP)
+		return false;
+	igmpx_parse_to(pkt + ip.payload_off, ip.payload_len, ip.dst, m);
 	return true;
 }
 
@@ -266,6 +316,8 @@ static bool frame_check(const struct pg_capture *c, const struct pg_frame *f, si
 		pg_err(&at, "%s frame %zu: no IPv4/IGMP packet", c->name, i + 1);
 		return false;
 	}
+	if (f->quoted)
+		return true;    /* an ICMP error quotes 8 octets: nothing more to hold it to */
 	bool whole = m.status == IGMPX_OK && m.checksum_ok && f->caplen == f->len;
 	if (is_bad_capture(c)) {
 		if (whole)

@@ -18,7 +18,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char pg_common_keys[] =
-	"at src dst ttl tos ra ipopts ipid checksum trailer truncate snap";
+	"at src dst ttl tos ra ipopts ipid checksum trailer truncate snap icmp";
 
 static uint32_t sources[PG_MAX_SOURCES];
 
@@ -303,7 +303,7 @@ static void build_msnip_rmr(struct pg_build *b)
 /* ---- Anything else ------------------------------------------------------------- */
 
 /* Type, code, checksum, then hex= as written (DVMRP, PIMv1, unknown types). */
-static void build_raw(struct pg_build *b)
+void pg_build_raw(struct pg_build *b)
 {
 	static uint8_t data[PG_MAX_MSG];
 	if (!pg_has(b->l, "type"))
@@ -315,7 +315,7 @@ static void build_raw(struct pg_build *b)
 	igmpx_put16(&b->w, 0);
 	igmpx_put_bytes(&b->w, data, n);
 	set_dst(b, ALL_SYSTEMS);
-	b->kind = igmpx_classify(b->w.p, b->w.len);
+	b->kind = igmpx_classify(b->w.p, b->w.len);   /* refined by destination later */
 }
 
 /* ---- The table --------------------------------------------------------------------- */
@@ -347,7 +347,7 @@ static const struct pg_msg msgs[] = {
 	{ "msnip-is", "holdtime genid", .ttl = 1, .tos = 0xC0, .build = build_msnip_is },
 	{ "msnip-rmr", "count", "entry", "type group", .ttl = 1, .tos = 0xC0,
 	  .build = build_msnip_rmr },
-	{ "raw", "type code hex", .ttl = 0, .tos = 0xC0, .build = build_raw },
+	{ "raw", "type code hex", .ttl = 0, .tos = 0xC0, .build = pg_build_raw },
 };
 
 const struct pg_msg *pg_msg_find(const char *word)

@@ -53,6 +53,7 @@ struct pg_frame {
 	size_t caplen;           /* octets captured (snap=) */
 	enum igmpx_kind kind;    /* what the message must parse as */
 	size_t trailer_len;      /* trailer= octets */
+	bool quoted;             /* icmp=: the packet is quoted in an ICMP error */
 };
 
 struct pg_capture {
@@ -124,5 +125,8 @@ extern const char pg_common_keys[];
 /* ---- igmpx-pcapgen.c ---- */
 /* Builds the frame of fd and appends it to cap (errors are counted). */
 void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap);
+
+/* The raw message builder: its kind depends on the destination too. */
+void pg_build_raw(struct pg_build *b);
 
 #endif
