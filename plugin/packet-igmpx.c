@@ -634,8 +634,9 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 	col_add_str(pinfo->cinfo, COL_INFO, igmpx_info(&c));
 	igmpx_dissectors[c.m.kind](&c);
 	dissect_rest(&c);
-	/* The rule checks (core/check) will run here, over c.m, hanging their
-	 * expert items on the items kept in c.it. */
+	igmpx_rules_apply(&c);
+	igmpx_state_apply(&c);
+	igmpx_stats_queue(&c);
 	return tvb_captured_length(tvb);
 }
 
@@ -763,6 +764,8 @@ void proto_register_igmpx(void)
 	igmpx_register_fields();
 	igmpx_register_ext(proto_igmpx);
 	igmpx_register_expert();
+	igmpx_register_rules(proto_igmpx);
+	igmpx_register_stats(proto_igmpx);
 	igmpx_handle = register_dissector("igmpx", dissect_igmpx, proto_igmpx);
 
 	igmpx_module = prefs_register_protocol(proto_igmpx, proto_reg_handoff_igmpx);
@@ -770,6 +773,7 @@ void proto_register_igmpx(void)
 		"Take IP protocol 2 from the built-in IGMP dissector",
 		"Decode IP protocol 2 with igmpx instead of Wireshark's IGMP dissector. "
 		"Off puts the built-in dissector back.", &igmpx_take_over);
+	igmpx_register_state(proto_igmpx, igmpx_module);
 }
 
 /* Runs once after every built-in handoff (so the built-in's ip.proto 2 entry

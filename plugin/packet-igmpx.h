@@ -74,6 +74,22 @@ void igmpx_dissect_igap(struct igmpx_ctx *c);
 void igmpx_dissect_msnip(struct igmpx_ctx *c);
 void igmpx_info_ext(const struct igmpx_ctx *c, wmem_strbuf_t *info);
 
+/* packet-igmpx-rules.c: one expert item per catalogue rule (igmpx.rule.<id>)
+ * and the content checks of core/check, after the decode. */
+#include "rules.h"
+#include <epan/prefs.h>
+void igmpx_register_rules(int proto);
+expert_field *igmpx_rule_ei(enum igmpx_rule r);
+void igmpx_rules_apply(struct igmpx_ctx *c);
+
+/* packet-igmpx-state.c: stateful analysis over the capture (core/timing). */
+void igmpx_register_state(int proto, module_t *prefs);
+void igmpx_state_apply(struct igmpx_ctx *c);
+
+/* packet-igmpx-stats.c: the tap and -z igmpx,groups / -z igmpx,rules. */
+void igmpx_register_stats(int proto);
+void igmpx_stats_queue(struct igmpx_ctx *c);
+
 /* plugin.c calls these. */
 void proto_register_igmpx(void);
 void proto_reg_handoff_igmpx(void);

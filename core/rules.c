@@ -1,0 +1,44 @@
+/* rules.c: the catalogue table, from rules.def. */
+#include "rules.h"
+
+#include <string.h>
+
+const struct igmpx_rule_info igmpx_rules[IGMPX_RULE_COUNT] = {
+#define RULE(id, rfc, section, level, severity, kind, text) \
+	[IGMPX_RULE_##id] = { #id, rfc, section, IGMPX_LEVEL_##level, IGMPX_SEV_##severity, \
+			      IGMPX_RULE_##kind, text },
+#include "rules.def"
+#undef RULE
+};
+
+const char *igmpx_level_name(enum igmpx_level l)
+{
+	switch (l) {
+	case IGMPX_LEVEL_MUST:         return "MUST";
+	case IGMPX_LEVEL_MUST_PLAIN:   return "(MUST)";
+	case IGMPX_LEVEL_SHOULD:       return "SHOULD";
+	case IGMPX_LEVEL_SHOULD_PLAIN: return "(SHOULD)";
+	case IGMPX_LEVEL_MAY:          return "MAY";
+	case IGMPX_LEVEL_FACT:         return "-";
+	}
+	return "?";
+}
+
+const char *igmpx_severity_name(enum igmpx_severity s)
+{
+	switch (s) {
+	case IGMPX_SEV_ERROR: return "Error";
+	case IGMPX_SEV_WARN:  return "Warning";
+	case IGMPX_SEV_NOTE:  return "Note";
+	case IGMPX_SEV_CHAT:  return "Chat";
+	}
+	return "?";
+}
+
+enum igmpx_rule igmpx_rule_by_id(const char *id)
+{
+	for (int r = 0; r < IGMPX_RULE_COUNT; r++)
+		if (strcmp(igmpx_rules[r].id, id) == 0)
+			return (enum igmpx_rule)r;
+	return IGMPX_RULE_COUNT;
+}

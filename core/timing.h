@@ -1,0 +1,60 @@
+/* timing.h: the timing and sequence rules of rules.def (KIND TIMING).
+ *
+ * A link model fed with the packets seen on one link, in time order.  It
+ * keeps state per querier, per group and per host (never per packet), links
+ * reports to the queries they answer, and returns the timing findings each
+ * packet brings to light.  The dissector feeds it on its first pass; the
+ * harness feeds it live and offline. */
+#ifndef IGMPX_TIMING_H
+#define IGMPX_TIMING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check.h"
+#include "rules.h"
+
+struct igmpx_link_config {
+	unsigned tolerance_ms;          /* added to every timing window */
+	/* RFC 9776 §8 defaults, used until a querier advertises its own. */
+	unsigned robustness;            /* 2 */
+	unsigned query_interval_s;      /* 125 */
+	unsigned query_response_ds;     /* Query Response Interval, tenths: 100 */
+	unsigned lmqi_ds;               /* Last Member Query Interval, tenths: 10 */
+};
+void igmpx_link_config_defaults(struct igmpx_link_config *cfg);
+
+struct igmpx_tfinding {
+	enum igmpx_rule rule;
+	uint32_t frame;                 /* the frame the finding is about */
+	char text[IGMPX_FINDING_TEXT];  /* with values, times and frame numbers */
+};
+
+/* What one packet is linked to, for display. */
+struct igmpx_link_event {
+	uint32_t response_to;           /* report: the frame of the query it answers (0: none) */
+	uint64_t response_time_us;      /* report: time since that query */
+	uint32_t querier_frame;         /* query: previous query of the same querier (0: none) */
+	uint64_t query_gap_us;          /* query: time since that one */
+};
+
+struct igmpx_link;
+
+struct igmpx_link *igmpx_link_new(const struct igmpx_link_config *cfg);
+void igmpx_link_free(struct igmpx_link *link);
+
+/* Feeds packet ip[0 .. len) (IPv4 header on), frame number frame, seen at
+ * t_us (microseconds, non-decreasing).  Fills *ev, writes up to max
+ * findings to out and returns how many there are.  A finding may be about
+ * an earlier frame (e.g. a last member query that never came is known only
+ * when a later packet shows its window has closed): its frame says which. */
+size_t igmpx_link_feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
+		       const uint8_t *ip, size_t len, struct igmpx_link_event *ev,
+		       struct igmpx_tfinding *out, size_t max);
+
+/* The end of the capture (or of a harness case) at t_us: findings for the
+ * windows still open. */
+size_t igmpx_link_finish(struct igmpx_link *link, uint64_t t_us,
+			 struct igmpx_tfinding *out, size_t max);
+
+#endif
