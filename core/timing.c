@@ -1,20 +1,29 @@
-/* timing.c: the timing rules of rules.def over a link.  See timing.h. */
-#include "timing.h"
+/* timing.c: the timing rules of rules.def over a link (see timing.h):
+ * the feed, the queriers (election, intervals, startup, older versions) and
+ * the latest queries reports are linked to.  Hosts, reports and last
+ * member queries are in timing-host.c. */
+#include "timing-int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct igmpx_link {
-	struct igmpx_link_config cfg;
-};
+#include "ip.h"
+
+/* A higher-addressed router may still send a General Query it had already
+ * scheduled when the lower one's query arrived: allow it this long (plus
+ * the tolerance) before calling it querier_not_lowest.  Not from the RFC:
+ * RFC 9776 §6.6.2 says "ceases", with no time given. */
+#define ELECTION_GRACE_US (1 * US_PER_S)
 
 void igmpx_link_config_defaults(struct igmpx_link_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->robustness = 2;
-	cfg->query_interval_s = 125;
-	cfg->query_response_ds = 100;
-	cfg->lmqi_ds = 10;
+	cfg->robustness = 2;            /* RFC 9776 §8.1 */
+	cfg->query_interval_s = 125;    /* §8.2 */
+	cfg->query_response_ds = 100;   /* §8.3 */
+	cfg->lmqi_ds = 10;              /* §8.8 */
 }
 
 struct igmpx_link *igmpx_link_new(const struct igmpx_link_config *cfg)
@@ -27,21 +36,414 @@ struct igmpx_link *igmpx_link_new(const struct igmpx_link_config *cfg)
 
 void igmpx_link_free(struct igmpx_link *link)
 {
+	if (!link)
+		return;
+	free(link->queriers);
+	free(link->queries);
+	free(link->lmqs);
+	free(link->useqs);
+	free(link->groups);
+	free(link->members);
 	free(link);
+}
+
+/* ---- Helpers ---------------------------------------------------------------- */
+
+void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fmt, ...)
+{
+	if (o->n < o->max) {
+		struct igmpx_tfinding *f = &o->out[o->n];
+		va_list ap;
+		int k;
+
+		f->rule = r;
+		f->frame = frame;
+		va_start(ap, fmt);
+		k = vsnprintf(f->text, sizeof(f->text), fmt, ap);
+		va_end(ap);
+		if (k >= 0 && (size_t)k < sizeof(f->text))
+			snprintf(f->text + k, sizeof(f->text) - (size_t)k, " (%s %s)",
+				 igmpx_rules[r].rfc, igmpx_rules[r].section);
+	}
+	o->n++;
+}
+
+void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? 2 * *cap : 8;
+		void *p = realloc(*tab, ncap * size);
+		if (!p)
+			return NULL;
+		*tab = p;
+		*cap = ncap;
+	}
+	void *e = (char *)*tab + (*n)++ * size;
+	memset(e, 0, size);
+	return e;
+}
+
+double tq_s(uint64_t us)
+{
+	return (double)us / 1e6;
+}
+
+uint64_t tq_diff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+uint64_t tq_tol(const struct igmpx_link *l)
+{
+	return (uint64_t)l->cfg.tolerance_ms * US_PER_MS;
+}
+
+/* RFC 9776 §4.1.6: QRV 0 means the querier's RV is above 7 (or not
+ * given): the default is used. */
+static unsigned querier_rv(const struct igmpx_link *l, const struct tq_querier *q)
+{
+	return q && q->qrv ? q->qrv : l->cfg.robustness;
+}
+
+/* RFC 9776 §4.1.7: QQI; v1/v2 queriers advertise none. */
+static unsigned querier_qi_s(const struct igmpx_link *l, const struct tq_querier *q)
+{
+	return q && q->qqi_s ? q->qqi_s : l->cfg.query_interval_s;
+}
+
+static uint64_t querier_qri_us(const struct igmpx_link *l, const struct tq_querier *q)
+{
+	unsigned ms = q && q->qri_ms ? q->qri_ms : 100u * l->cfg.query_response_ds;
+	return (uint64_t)ms * US_PER_MS;
+}
+
+/* RFC 9776 §8.5: Other Querier Present Interval = RV * QI + QRI / 2, from
+ * the values the querier advertises (§4.1.6, §4.1.7, §4.1.1). */
+static uint64_t querier_oqpi_us(const struct igmpx_link *l, const struct tq_querier *q)
+{
+	return (uint64_t)querier_rv(l, q) * querier_qi_s(l, q) * US_PER_S +
+	       querier_qri_us(l, q) / 2;
+}
+
+struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t)
+{
+	struct tq_querier *best = NULL;
+
+	for (size_t i = 0; i < l->n_queriers; i++) {
+		struct tq_querier *q = &l->queriers[i];
+		if (q->absent || !q->n_gq || t - q->last_gq_t > querier_oqpi_us(l, q))
+			continue;
+		if (!best || q->addr < best->addr)
+			best = q;
+	}
+	return best;
+}
+
+unsigned tq_rv(const struct igmpx_link *l, uint64_t t)
+{
+	return querier_rv(l, tq_current_querier((struct igmpx_link *)l, t));
+}
+
+unsigned tq_qi_s(const struct igmpx_link *l, uint64_t t)
+{
+	return querier_qi_s(l, tq_current_querier((struct igmpx_link *)l, t));
+}
+
+const struct tq_query *tq_latest_query(const struct igmpx_link *l, uint32_t group)
+{
+	for (size_t i = 0; i < l->n_queries; i++)
+		if (l->queries[i].group == group)
+			return &l->queries[i];
+	return NULL;
+}
+
+static void remember_query(struct igmpx_link *l, uint32_t frame, uint64_t t,
+			   const struct tq_pkt *p, uint32_t group)
+{
+	struct tq_query *q = (struct tq_query *)tq_latest_query(l, group);
+
+	if (!q && !(q = TQ_ADD(l, queries)))
+		return;
+	q->group = group;
+	q->frame = frame;
+	q->t = t;
+	q->version = p->m.version;
+	/* RFC 2236 §4, RFC 9776 §7.2.1: a v1 query's 0 means 10 s. */
+	q->max_resp_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
+}
+
+/* ---- Queriers --------------------------------------------------------------- */
+
+static const char *ip4(uint32_t a, char buf[16])
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xFF, (a >> 8) & 0xFF, a & 0xFF);
+	return buf;
+}
+
+static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
+{
+	struct igmpx_link *l = o->l;
+	struct tq_querier *q;
+	size_t others = 0;
+	char a[16];
+
+	for (size_t i = 0; i < l->n_queriers; i++) {
+		if (l->queriers[i].addr == addr)
+			return &l->queriers[i];
+		others += !l->queriers[i].absent;
+	}
+	if (!(q = TQ_ADD(l, queriers)))
+		return NULL;
+	q->addr = addr;
+	q->startup = -1;
+	/* RFC 9776 §6.6.2: one querier per subnet is elected by address. */
+	if (others)
+		tq_emit(o, IGMPX_RULE_queriers_several, o->frame,
+			"%s queries beside %zu other router%s on this link", ip4(addr, a),
+			others, others == 1 ? "" : "s");
+	return q;
+}
+
+/* RFC 9776 §6.6.2 (RFC 2236 §3): a router hearing a General Query from a
+ * lower address ceases to send them, and resumes after its Other Querier
+ * Present timer expires. */
+static void querier_election(struct tq_out *o, struct tq_querier *q)
+{
+	struct igmpx_link *l = o->l;
+	char a[16], b[16];
+
+	for (size_t i = 0; i < l->n_queriers; i++) {
+		struct tq_querier *low = &l->queriers[i];
+		if (low->addr >= q->addr || low->absent || !low->n_gq)
+			continue;
+		uint64_t gap = o->t - low->last_gq_t, oqpi = querier_oqpi_us(l, low);
+		if (gap + tq_tol(l) >= oqpi) {
+			low->absent = true;
+			tq_emit(o, IGMPX_RULE_querier_takeover, o->frame,
+				"%s queries %.2f s after the last General Query of %s (frame %u): "
+				"Other Querier Present Interval %.2f s", ip4(q->addr, a), tq_s(gap),
+				ip4(low->addr, b), low->last_gq_frame, tq_s(oqpi));
+		} else if (gap > ELECTION_GRACE_US + tq_tol(l)) {
+			tq_emit(o, IGMPX_RULE_querier_not_lowest, o->frame,
+				"General Query from %s %.2f s after one from lower-addressed %s "
+				"(frame %u), whose Other Querier Present Interval is %.2f s "
+				"(grace 1 s, tolerance %u ms)", ip4(q->addr, a), tq_s(gap),
+				ip4(low->addr, b), low->last_gq_frame, tq_s(oqpi),
+				l->cfg.tolerance_ms);
+		}
+	}
+}
+
+/* q was not (or should not have been) the querier during its last gap: a
+ * lower-addressed router was heard since q's previous General Query, or
+ * is still present (within its Other Querier Present Interval). */
+static bool querier_was_quiet(const struct igmpx_link *l, const struct tq_querier *q, uint64_t t)
+{
+	for (size_t i = 0; i < l->n_queriers; i++) {
+		const struct tq_querier *low = &l->queriers[i];
+		if (low->addr >= q->addr || !low->n_gq)
+			continue;
+		if (low->last_gq_t > q->last_gq_t ||
+		    (!low->absent && t - low->last_gq_t < querier_oqpi_us(l, low)))
+			return true;
+	}
+	return false;
+}
+
+/* RFC 9776 §8.6, §8.7: Startup Query Count (RV) General Queries, Startup
+ * Query Interval (QI/4) apart.  AMBIGUOUS: a capture may start after a
+ * querier's startup; the startup counts as seen when the querier's second
+ * General Query does not come one QI after its first. */
+static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, uint64_t qi)
+{
+	uint64_t sqi = qi / 4, tol = tq_tol(o->l);
+	unsigned sqc = querier_rv(o->l, q);
+
+	if (q->startup < 0)
+		q->startup = tq_diff(gap, qi) > tol;
+	if (q->startup != 1 || q->n_gq > sqc)
+		return false;
+	if (q->n_gq < sqc && tq_diff(gap, sqi) > tol) {
+		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
+			"startup General Query %u of %u comes %.2f s after the previous (frame %u), "
+			"Startup Query Interval QI/4 = %.2f s (tolerance %u ms)", q->n_gq + 1, sqc,
+			tq_s(gap), q->last_gq_frame, tq_s(sqi), o->l->cfg.tolerance_ms);
+		return true;
+	}
+	if (q->n_gq == sqc && tq_diff(gap, sqi) <= tol) {
+		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
+			"General Query %u at the Startup Query Interval %.2f s: more than the "
+			"Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
+		return true;
+	}
+	return q->n_gq < sqc;
+}
+
+/* RFC 9776 §8.2, §4.1.7: a querier sends General Queries every Query
+ * Interval, the QQI it advertises.  Checked for v3 queriers only: v1/v2
+ * queries advertise no interval.  The gap is measured against the QQI of
+ * the previous query (the interval it announced). */
+static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct tq_pkt *p)
+{
+	uint64_t gap = o->t - q->last_gq_t, qi = (uint64_t)q->qqi_s * US_PER_S;
+
+	if (p->m.kind != IGMPX_K_V3_QUERY || q->version != 3 || !q->qqi_s || q->absent ||
+	    querier_was_quiet(o->l, q, o->t)) {
+		q->startup = q->startup < 0 ? 0 : q->startup;
+		return;
+	}
+	if (check_startup(o, q, gap, qi))
+		return;
+	if (tq_diff(gap, qi) > tq_tol(o->l))
+		tq_emit(o, IGMPX_RULE_query_interval, o->frame,
+			"General Query %.2f s after the previous one of this querier (frame %u), "
+			"QQI %u s (tolerance %u ms)", tq_s(gap), q->last_gq_frame, q->qqi_s,
+			o->l->cfg.tolerance_ms);
+}
+
+/* RFC 9776 §7.2.1: an IGMPv1 Query or IGMPv2 General Query puts hosts in
+ * the older compatibility mode (a v2 group-specific query does not). */
+static void older_querier(struct tq_out *o, struct tq_querier *q, const struct tq_pkt *p)
+{
+	struct igmpx_link *l = o->l;
+	char a[16];
+
+	if (p->m.kind == IGMPX_K_V1_QUERY) {
+		l->v1q_t = o->t, l->v1q_frame = o->frame, l->v1q_addr = p->src, l->v1q_seen = true;
+	} else if (p->m.kind == IGMPX_K_V2_QUERY) {
+		l->v2q_t = o->t, l->v2q_frame = o->frame, l->v2q_addr = p->src, l->v2q_seen = true;
+		l->v2q_mrt_ms = igmpx_query_max_resp_ms(&p->m);
+	} else {
+		return;
+	}
+	if (!q->told_older) {
+		q->told_older = true;
+		tq_emit(o, IGMPX_RULE_older_querier, o->frame,
+			"IGMPv%d querier %s: hosts switch to IGMPv%d compatibility mode",
+			p->m.version, ip4(p->src, a), p->m.version);
+	}
+}
+
+static void general_query(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_event *ev)
+{
+	struct tq_querier *q = querier_get(o, p->src);
+
+	if (!q)
+		return;
+	querier_election(o, q);
+	if (q->n_gq) {
+		ev->querier_frame = q->last_gq_frame;
+		ev->query_gap_us = o->t - q->last_gq_t;
+		check_intervals(o, q, p);
+	}
+	older_querier(o, q, p);
+	q->absent = false;
+	q->version = p->m.version;
+	q->last_gq_t = o->t;
+	q->last_gq_frame = o->frame;
+	q->n_gq++;
+	q->qri_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
+	q->qrv = p->m.kind == IGMPX_K_V3_QUERY ? p->m.u.v3q.qrv : 0;
+	q->qqi_s = p->m.kind == IGMPX_K_V3_QUERY ? igmpx_code_decode(p->m.u.v3q.qqic) : 0;
+}
+
+static void query(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_event *ev)
+{
+	uint32_t group = p->m.kind == IGMPX_K_V3_QUERY ? p->m.u.v3q.group : p->m.u.v12.group;
+
+	if (group == 0)
+		general_query(o, p, ev);
+	else
+		tq_host_query(o, p);
+	remember_query(o->l, o->frame, o->t, p, group);
+}
+
+/* ---- Pruning ---------------------------------------------------------------- */
+
+/* Queriers and queries are forgotten once nothing can refer to them: a
+ * querier silent for twice its Other Querier Present Interval, a query
+ * older than the longest window a report is linked in. */
+static void prune(struct igmpx_link *l, uint64_t now)
+{
+	for (size_t i = 0; i < l->n_queriers;) {
+		struct tq_querier *q = &l->queriers[i];
+		if (now - q->last_gq_t > 2 * querier_oqpi_us(l, q))
+			TQ_DEL(l, queriers, i);
+		else
+			i++;
+	}
+	for (size_t i = 0; i < l->n_queries;) {
+		struct tq_query *q = &l->queries[i];
+		uint64_t keep = 2 * (uint64_t)q->max_resp_ms * US_PER_MS + 20 * US_PER_S;
+		if (q->group && now - q->t > keep)
+			TQ_DEL(l, queries, i);
+		else
+			i++;
+	}
+}
+
+/* ---- The feed --------------------------------------------------------------- */
+
+static bool tq_parse(const uint8_t *ip, size_t len, struct tq_pkt *p)
+{
+	struct igmpx_ipv4 h;
+
+	memset(p, 0, sizeof(*p));
+	if (!igmpx_ipv4_parse(ip, len, &h) || h.proto != IGMPX_IPPROTO_IGMP || (h.frag & 0x3FFF))
+		return false;
+	p->src = h.src;
+	p->dst = h.dst;
+	p->igmp = ip + h.payload_off;
+	p->len = h.payload_len;
+	/* Only whole messages with a right checksum are processed (RFC 9776
+	 * §4.1.2, §4.2.2: a message with a bad checksum is discarded). */
+	return igmpx_parse_to(p->igmp, p->len, h.dst, &p->m) == IGMPX_OK && p->m.checksum_ok;
 }
 
 size_t igmpx_link_feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
 		       const uint8_t *ip, size_t len, struct igmpx_link_event *ev,
 		       struct igmpx_tfinding *out, size_t max)
 {
-	(void)link; (void)frame; (void)t_us; (void)ip; (void)len; (void)out; (void)max;
+	struct tq_out o = { link, frame, t_us, out, max, 0 };
+	struct tq_pkt p;
+
 	memset(ev, 0, sizeof(*ev));
-	return 0;       /* TODO(helper): every TIMING rule */
+	/* Inside the model times are shifted by 1 us so that 0 means "never". */
+	o.t = ++t_us;
+	if (t_us < link->last_t)
+		o.t = t_us = link->last_t;      /* time order is assumed; never go back */
+	if (!link->started)
+		link->started = true, link->start_t = t_us;
+	link->last_t = t_us;
+	tq_host_expire(&o, t_us, false);
+	prune(link, t_us);
+	if (!tq_parse(ip, len, &p))
+		return o.n;
+	switch (p.m.kind) {
+	case IGMPX_K_V1_QUERY:
+	case IGMPX_K_V2_QUERY:
+	case IGMPX_K_V3_QUERY:
+		query(&o, &p, ev);
+		break;
+	case IGMPX_K_V1_REPORT:
+	case IGMPX_K_V2_REPORT:
+	case IGMPX_K_V2_LEAVE:
+	case IGMPX_K_V3_REPORT:
+		tq_host_report(&o, &p, ev);
+		break;
+	default:
+		break;
+	}
+	return o.n;
 }
 
 size_t igmpx_link_finish(struct igmpx_link *link, uint64_t t_us,
 			 struct igmpx_tfinding *out, size_t max)
 {
-	(void)link; (void)t_us; (void)out; (void)max;
-	return 0;
+	struct tq_out o = { link, 0, t_us + 1, out, max, 0 };
+
+	if (++t_us < link->last_t)
+		o.t = t_us = link->last_t;
+	tq_host_expire(&o, t_us, true);
+	return o.n;
 }

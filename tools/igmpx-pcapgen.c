@@ -4,7 +4,12 @@
  *   igmpx-pcapgen --list DESC...               capture names
  *   igmpx-pcapgen --index DESC...              markdown rows: name, frames, note
  *   igmpx-pcapgen --verify [-o OUTDIR] DESC... the pcaps in OUTDIR hold exactly what the
- *                                              descriptions give, and parse as they must
+ *                                              descriptions give, parse as they must, and
+ *                                              break exactly their expect= rules
+ *   igmpx-pcapgen --expectations DESC...       "<capture> <frame> <rule,rule|->" per frame
+ *   igmpx-pcapgen --clean [--allow C:N:RULE]... PCAP...
+ *                                              real captures: no content finding at Note
+ *                                              or above but the allowed ones
  *
  * Frames are Ethernet II: multicast destinations map to 01:00:5e (RFC 1112
  * §6.4), unicast ones to 02:00:<address>; the source MAC is 02:00:<source
@@ -205,6 +210,7 @@ void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap)
 		f.caplen = f.len - mlen + keep;
 	}
 	f.kind = b.kind;
+	pg_expect_parse(l, f.expect);
 	f.bytes = malloc(f.len);
 	if (!f.bytes)
 		exit(2);
@@ -307,7 +313,8 @@ static bool frame_parse(const uint8_t *p, size_t caplen, struct igmpx_msg *m)
 
 /* A well-formed frame parses OK, with a right checksum, as the kind its
  * keyword promises and with only the trailer it was given; a frame of a
- * bad- capture must fail at least one of those. */
+ * bad- capture must fail at least one of those when it expects an Error
+ * rule (or was cut by snap=), and pass them all otherwise. */
 static bool frame_check(const struct pg_capture *c, const struct pg_frame *f, size_t i)
 {
 	struct igmpx_msg m;
@@ -320,10 +327,17 @@ static bool frame_check(const struct pg_capture *c, const struct pg_frame *f, si
 		return true;    /* an ICMP error quotes 8 octets: nothing more to hold it to */
 	bool whole = m.status == IGMPX_OK && m.checksum_ok && f->caplen == f->len;
 	if (is_bad_capture(c)) {
-		if (whole)
-			pg_err(&at, "%s frame %zu: parses as a whole %s, but the capture is bad-",
-			       c->name, i + 1, igmpx_kind_protocol(m.kind));
-		return !whole;
+		/* A bad- capture may hold whole twins of its malformed frames: a
+		 * frame is malformed exactly when it expects an Error rule (or
+		 * was cut by snap=, which no rule blames). */
+		bool error = f->caplen != f->len;
+		for (int r = 0; r < IGMPX_RULE_COUNT; r++)
+			error = error || (f->expect[r] && igmpx_rules[r].severity == IGMPX_SEV_ERROR);
+		if (whole == error)
+			pg_err(&at, "%s frame %zu: parses %s %s, but expect= names %s Error rule",
+			       c->name, i + 1, whole ? "as a whole" : "not whole as",
+			       igmpx_kind_protocol(m.kind), error ? "an" : "no");
+		return whole != error;
 	}
 	if (!whole || m.kind != f->kind || m.trailer_len != f->trailer_len) {
 		pg_err(&at, "%s frame %zu: kind %s (want %s), %s, checksum %s, trailer %zu (want %zu)",
@@ -367,6 +381,8 @@ static bool verify_capture(const char *dir, const struct pg_capture *c)
 		pg_err(&at, "%s: %zu frames, the description has %zu", path, n, c->nframes);
 		ok = false;
 	}
+	if (ok)                 /* the frames are the pcap's: check what they break */
+		ok = pg_expect_verify(c);
 	if (p)
 		pcap_close(p);
 	free(path);
@@ -395,10 +411,15 @@ static void usage(FILE *f)
 	      "  writes OUTDIR/<capture>.pcap for every capture described (format: pcaps/README.md)\n"
 	      "  --list    print capture names\n"
 	      "  --index   print one markdown row per capture: name, frames, note\n"
-	      "  --verify  check the pcaps in OUTDIR against the descriptions and parse them\n", f);
+	      "  --verify  check the pcaps in OUTDIR against the descriptions, parse them and\n"
+	      "            check each frame breaks exactly its expect= rules\n"
+	      "  --expectations  print '<capture> <frame> <rule,rule|->' for every frame\n"
+	      "usage: igmpx-pcapgen --clean [--allow CAPTURE.pcap:FRAME:RULE]... PCAP...\n"
+	      "  no frame of these captures breaks a content rule at Note or above, but the\n"
+	      "  allowed ones (each of which must be found)\n", f);
 }
 
-enum mode { M_WRITE, M_LIST, M_INDEX, M_VERIFY };
+enum mode { M_WRITE, M_LIST, M_INDEX, M_VERIFY, M_EXPECT };
 
 static int run(enum mode mode, const char *dir, const struct pg_set *set)
 {
@@ -416,6 +437,10 @@ static int run(enum mode mode, const char *dir, const struct pg_set *set)
 		return 0;
 	case M_VERIFY:
 		return verify_all(dir, set);
+	case M_EXPECT:
+		for (size_t i = 0; i < set->ncaps; i++)
+			pg_expect_print(&set->caps[i]);
+		return 0;
 	}
 	return 1;
 }
@@ -435,6 +460,10 @@ int main(int argc, char **argv)
 			mode = M_INDEX;
 		else if (strcmp(argv[i], "--verify") == 0)
 			mode = M_VERIFY;
+		else if (strcmp(argv[i], "--expectations") == 0)
+			mode = M_EXPECT;
+		else if (strcmp(argv[i], "--clean") == 0)
+			return pg_check_clean(argc - i - 1, argv + i + 1);
 		else {
 			usage(strcmp(argv[i], "-h") && strcmp(argv[i], "--help") ? stderr : stdout);
 			return strcmp(argv[i], "-h") && strcmp(argv[i], "--help") ? 2 : 0;

@@ -18,7 +18,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char pg_common_keys[] =
-	"at src dst ttl tos ra ipopts ipid checksum trailer truncate snap icmp";
+	"at src dst ttl tos ra ipopts ipid checksum trailer truncate snap icmp expect";
 
 static uint32_t sources[PG_MAX_SOURCES];
 

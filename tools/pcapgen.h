@@ -8,6 +8,7 @@
 #define PCAPGEN_H
 
 #include "codec.h"
+#include "rules.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,6 +55,7 @@ struct pg_frame {
 	enum igmpx_kind kind;    /* what the message must parse as */
 	size_t trailer_len;      /* trailer= octets */
 	bool quoted;             /* icmp=: the packet is quoted in an ICMP error */
+	bool expect[IGMPX_RULE_COUNT]; /* expect=: the rules it must break, no more */
 };
 
 struct pg_capture {
@@ -128,5 +130,18 @@ void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap);
 
 /* The raw message builder: its kind depends on the destination too. */
 void pg_build_raw(struct pg_build *b);
+
+/* ---- pcapgen-expect.c: expect=, the checker and the timing model ---- */
+/* Reads expect=RULE[,RULE...] of the frame line into set (errors named). */
+void pg_expect_parse(const struct pg_line *l, bool set[IGMPX_RULE_COUNT]);
+/* Each frame of c breaks exactly its expect= rules, content (core/check)
+ * and timing (core/timing over the capture in order) alike. */
+bool pg_expect_verify(const struct pg_capture *c);
+/* One line per frame: "<capture> <frame> <rule,rule|->". */
+void pg_expect_print(const struct pg_capture *c);
+/* Real captures: no content finding at Note or above in any frame, but
+ * those given as --allow CAPTURE.pcap:FRAME:RULE (each of which must occur).
+ * argv: the arguments after --clean. */
+int pg_check_clean(int argc, char **argv);
 
 #endif

@@ -54,6 +54,10 @@ frame src=192.0.2.1 v2query'
 		expect_error stray-record 7 'v2query takes no continuation lines'
 	printf '%s\ncapture v0\nnote n\nframe src=192.0.2.1 v0 type=join-req\n' "$good" |
 		expect_error no-dst 6 'v0 has no default destination: give dst='
+	printf '%s\ncapture e\nnote n\nframe expect=v3_tll src=192.0.2.1 v3query\n' "$good" |
+		expect_error unknown-rule 6 'expect: unknown rule "v3_tll"'
+	printf '%s\ncapture e2\nnote n\nframe expect=v3_ttl,v3_ttl src=192.0.2.1 v3query\n' "$good" |
+		expect_error rule-twice 6 'expect: v3_ttl given twice'
 }
 
 test_deterministic() {

@@ -1,0 +1,152 @@
+/* timing-int.h: the link model shared by timing.c (queriers, queries, the
+ * feed) and timing-host.c (reports, state changes, last member queries).
+ * Internal to core/.
+ *
+ * State is kept per querier, per group and per (host, group) sequence,
+ * never per packet: every table is pruned when its entries expire, so
+ * memory grows with the routers, groups and hosts of a link, not with the
+ * length of the capture. */
+#ifndef IGMPX_TIMING_INT_H
+#define IGMPX_TIMING_INT_H
+
+#include <stdbool.h>
+
+#include "codec.h"
+#include "timing.h"
+
+#define US_PER_MS 1000ull
+#define US_PER_S  1000000ull
+
+/* A router heard sending queries. */
+struct tq_querier {
+	uint32_t addr;
+	int version;               /* of its latest General Query (1, 2, 3) */
+	uint64_t last_gq_t;        /* its latest General Query */
+	uint32_t last_gq_frame;
+	unsigned n_gq;             /* General Queries heard from it */
+	unsigned qrv;              /* advertised (v3; 0: none or above 7) */
+	unsigned qqi_s;            /* advertised QQI (v3; 0: none) */
+	unsigned qri_ms;           /* Max Resp Time of its latest General Query */
+	int startup;               /* -1 not known yet, 1 startup seen, 0 not seen */
+	bool absent;               /* fell silent for its Other Querier Present Interval */
+	bool told_older;           /* older_querier said for it */
+};
+
+/* The latest query per scope: group 0 is the latest General Query. */
+struct tq_query {
+	uint32_t group;
+	uint32_t frame;
+	uint64_t t;
+	unsigned max_resp_ms;      /* v1 query: 10 s (RFC 2236 §4) */
+	int version;
+};
+
+/* An expected last member query sequence (RFC 9776 §6.6.3, RFC 2236 §3). */
+struct tq_lmq {
+	uint32_t group;
+	uint32_t querier;
+	uint32_t trig_frame;       /* the leave / TO_IN{} */
+	uint64_t trig_t;
+	unsigned lmqc;             /* expected count (0: at least one) */
+	int qversion;              /* of the querier's queries */
+	unsigned count;
+	uint32_t first_frame, last_frame;
+	uint64_t last_t;
+	int last_s;
+	unsigned max_resp_ms;      /* of the first query: the querier's LMQI */
+	bool report_seen;          /* a report for the group came meanwhile */
+};
+
+/* An unsolicited report and its retransmissions (RFC 9776 §5.1, RFC 2236 §3). */
+struct tq_useq {
+	uint32_t host, group;
+	int version;               /* 2 or 3 */
+	uint32_t hash;             /* the records' content (v3) */
+	uint32_t first_frame;
+	uint64_t first_t, end_t;
+	unsigned count, min, max;
+	bool over_told;
+};
+
+/* What is known of a group: its latest member report and the older-version
+ * hosts heard for it (RFC 9776 §7.3.2). */
+struct tq_group {
+	uint32_t group;
+	uint64_t report_t;         /* latest report showing members (0: none) */
+	uint64_t v1_host_t, v2_host_t; /* latest IGMPv1 / IGMPv2 message (0: none) */
+	uint64_t last_t;           /* latest message about it */
+};
+
+/* A host known to be a member of a group (it reported it), RFC 2236 §3. */
+struct tq_member {
+	uint32_t host, group;
+	uint64_t last_t;
+};
+
+#define TQ_TABLE(type, name) type *name; size_t n_##name, cap_##name
+
+struct igmpx_link {
+	struct igmpx_link_config cfg;
+	bool started;
+	uint64_t start_t;
+	uint64_t last_t;
+	TQ_TABLE(struct tq_querier, queriers);
+	TQ_TABLE(struct tq_query, queries);
+	TQ_TABLE(struct tq_lmq, lmqs);
+	TQ_TABLE(struct tq_useq, useqs);
+	TQ_TABLE(struct tq_group, groups);
+	TQ_TABLE(struct tq_member, members);
+	/* RFC 9776 §7.2.1: the latest IGMPv1 Query / IGMPv2 General Query. */
+	uint64_t v1q_t, v2q_t;
+	uint32_t v1q_frame, v2q_frame;
+	uint32_t v1q_addr, v2q_addr;
+	unsigned v2q_mrt_ms;
+	bool v1q_seen, v2q_seen;
+};
+
+/* One call of igmpx_link_feed / finish: where findings go. */
+struct tq_out {
+	struct igmpx_link *l;
+	uint32_t frame;
+	uint64_t t;
+	struct igmpx_tfinding *out;
+	size_t max, n;
+};
+
+/* A packet, parsed once. */
+struct tq_pkt {
+	uint32_t src, dst;
+	const uint8_t *igmp;
+	size_t len;
+	struct igmpx_msg m;
+};
+
+void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Grows a table by one zeroed entry; NULL when out of memory. */
+void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size);
+#define TQ_ADD(l, name) \
+	tq_grow((void **)&(l)->name, &(l)->n_##name, &(l)->cap_##name, sizeof(*(l)->name))
+#define TQ_DEL(l, name, i) ((l)->name[i] = (l)->name[--(l)->n_##name])
+
+/* Seconds with two decimals, for texts: "4.20". */
+double tq_s(uint64_t us);
+/* |a - b| in microseconds. */
+uint64_t tq_diff(uint64_t a, uint64_t b);
+uint64_t tq_tol(const struct igmpx_link *l);
+
+/* The Robustness Variable and Query Interval the hosts and routers of the
+ * link use: the current querier's advertised values, else the defaults. */
+unsigned tq_rv(const struct igmpx_link *l, uint64_t t);
+unsigned tq_qi_s(const struct igmpx_link *l, uint64_t t);
+/* The querier now: the lowest-addressed router heard within its Other
+ * Querier Present Interval (RFC 9776 §6.6.2); NULL if none. */
+struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t);
+const struct tq_query *tq_latest_query(const struct igmpx_link *l, uint32_t group);
+
+/* timing-host.c */
+void tq_host_report(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_event *ev);
+void tq_host_query(struct tq_out *o, const struct tq_pkt *p);
+void tq_host_expire(struct tq_out *o, uint64_t now, bool at_end);
+
+#endif
