@@ -241,28 +241,28 @@ capture_v3() {
 	start_capture linux-v3.pcap
 	member a "$HIF" 239.1.1.1
 	expect 2 3 "any-source join 239.1.1.1: TO_EX {} and its retransmission"
-	member b "$HIF" 232.1.1.1 include 198.51.100.10
-	expect 2 3 "include join 232.1.1.1 {198.51.100.10}"
+	member b "$HIF" 239.2.2.2 include 198.51.100.10
+	expect 2 3 "include join 239.2.2.2 {198.51.100.10}"
 	tell b "allow 198.51.100.11"
-	expect 2 3 "allow 198.51.100.11 on 232.1.1.1"
+	expect 2 3 "allow 198.51.100.11 on 239.2.2.2"
 	tell b "block 198.51.100.10"
-	expect 2 3 "block 198.51.100.10 on 232.1.1.1"
+	expect 2 3 "block 198.51.100.10 on 239.2.2.2"
 	tell b "exclude 198.51.100.12"
-	expect 2 3 "232.1.1.1 to EXCLUDE {198.51.100.12}"
+	expect 2 3 "239.2.2.2 to EXCLUDE {198.51.100.12}"
 	tell b "include 198.51.100.11"
-	expect 2 3 "232.1.1.1 back to INCLUDE {198.51.100.11}"
+	expect 2 3 "239.2.2.2 back to INCLUDE {198.51.100.11}"
 	tell a "block 203.0.113.5"
 	expect 2 3 "block 203.0.113.5 on 239.1.1.1 (EXCLUDE mode)"
 	query 3 10 0.0.0.0
 	expect 2 3 "v3 general query (1 s, QRV 2, QQIC 125) and the current-state report"
 	query 3 10 239.1.1.1
 	expect 2 3 "v3 group-specific query for 239.1.1.1 and its report"
-	query 3 10 232.1.1.1 198.51.100.11,198.51.100.12
-	expect 2 3 "v3 group-and-source query for 232.1.1.1 and its report"
+	query 3 10 239.2.2.2 198.51.100.11,198.51.100.12
+	expect 2 3 "v3 group-and-source query for 239.2.2.2 and its report"
 	part a
 	expect 2 3 "leave 239.1.1.1: TO_IN {} and its retransmission"
 	part b
-	expect 2 3 "leave 232.1.1.1 (INCLUDE {198.51.100.11})"
+	expect 2 3 "leave 239.2.2.2 (INCLUDE {198.51.100.11})"
 	stop_capture linux-v3.pcap
 }
 
