@@ -141,6 +141,7 @@ static void dissect_mtrace_block(struct igmpx_ctx *c, unsigned i)
 		return;
 	bi = proto_tree_add_item(c->tree, hf_igmpx_mtrace_block, c->tvb, (gint)o,
 				 IGMPX_LEN_MTRACE_BLOCK, ENC_NA);
+	igmpx_note_span(c, bi, o, IGMPX_LEN_MTRACE_BLOCK);
 	bt = proto_item_add_subtree(bi, ett_igmpx_mtrace_block);
 	append_ntp_short(igmpx_add(c, bt, hf_igmpx_mtrace_query_arrival, o, 4, ENC_BIG_ENDIAN),
 			 b.query_arrival);
@@ -182,10 +183,9 @@ void igmpx_dissect_mtrace(struct igmpx_ctx *c)
 		dissect_mtrace_block(c, i);
 	end = igmpx_mtrace_block_off(m->u.mtrace.nblocks);
 	if (end < c->len) {
-		/* Blocks fill the rest of the message: a part of one is a cut block. */
-		proto_item *ti = igmpx_add_partial(c, end);
-		igmpx_truncated(c, ti, "Response block %u has %zu of its %u octets",
-				m->u.mtrace.nblocks + 1, c->len - end, IGMPX_LEN_MTRACE_BLOCK);
+		/* Blocks fill the rest of the message: a part of one is a cut
+		 * block (core/check's rule truncated says so). */
+		igmpx_add_partial(c, end);
 	}
 }
 
@@ -265,6 +265,7 @@ static void dissect_msnip_entry(struct igmpx_ctx *c, unsigned i)
 		return;
 	ei = proto_tree_add_item(c->tree, hf_igmpx_msnip_entry, c->tvb, (gint)o,
 				 IGMPX_LEN_MSNIP_ENTRY, ENC_NA);
+	igmpx_note_span(c, ei, o, IGMPX_LEN_MSNIP_ENTRY);
 	et = proto_item_add_subtree(ei, ett_igmpx_msnip_entry);
 	if (c->m.kind == IGMPX_K_MSNIP_GM) {      /* group, mask length, 3 reserved */
 		igmpx_add(c, et, hf_igmpx_msnip_group, o, 4, ENC_BIG_ENDIAN);
@@ -300,13 +301,9 @@ void igmpx_dissect_msnip(struct igmpx_ctx *c)
 		igmpx_add(c, t, hf_igmpx_msnip_holdtime, 4, 4, ENC_BIG_ENDIAN);
 	if (c->len < igmpx_msnip_entry_off(m, 0))
 		return;
+	/* A Count beyond the entries present: core/check's rule truncated. */
 	for (unsigned i = 0; i < m->u.msnip.count_present; i++)
 		dissect_msnip_entry(c, i);
-	if (m->u.msnip.count_present < m->u.msnip.count) {
-		size_t need = igmpx_msnip_entry_off(m, m->u.msnip.count);
-		igmpx_truncated(c, c->it.count, "Count says %u, only %u in the message (%zu octets short)",
-				m->u.msnip.count, m->u.msnip.count_present, need - c->len);
-	}
 }
 
 /* ---- Info column ------------------------------------------------------------ */

@@ -3,7 +3,10 @@
  * core/check hung on the fields at fault. */
 #include "packet-igmpx.h"
 
+#include "check.h"
 #include "rules.h"
+
+#include <epan/tap.h>
 
 static expert_field ei_igmpx_rule[IGMPX_RULE_COUNT];
 
@@ -54,7 +57,83 @@ expert_field *igmpx_rule_ei(enum igmpx_rule r)
 	return &ei_igmpx_rule[r];
 }
 
+/* The item of the octets off .. off+len of the message: the one covering
+ * exactly them (the first added), else the smallest covering them, else
+ * the protocol item.  len 0 means the message as a whole. */
+static proto_item *item_at(const struct igmpx_ctx *c, size_t off, size_t len)
+{
+	const struct igmpx_span *best = NULL;
+
+	if (len == 0)
+		return c->it.proto;
+	for (guint i = 0; i < c->nspans; i++) {
+		const struct igmpx_span *s = &c->spans[i];
+		if (s->off == off && s->len == len)
+			return s->item;
+		if (s->off <= off && off + len <= (size_t)s->off + s->len &&
+		    (!best || s->len < best->len))
+			best = s;
+	}
+	return best ? best->item : c->it.proto;
+}
+
+/* A finding in the IP header highlights the header's octets (in the data
+ * source the IP dissector read); one in the message hangs on its field. */
+static void attach_finding(struct igmpx_ctx *c, const struct igmpx_finding *f, size_t hlen)
+{
+	expert_field *ei = igmpx_rule_ei(f->rule);
+
+	if (f->length && f->offset < hlen && c->tree) {
+		tvbuff_t *ds = tvb_get_ds_tvb(c->tvb);
+		gint ip_off = tvb_raw_offset(c->tvb) - (gint)hlen;
+		size_t n = MIN(f->length, hlen - f->offset);
+		proto_tree_add_expert_format(c->tree, c->pinfo, ei, ds, ip_off + (gint)f->offset,
+					     (gint)n, "%s", f->text);
+		return;
+	}
+	if (!c->tree || f->offset < hlen)
+		expert_add_info_format(c->pinfo, c->it.proto, ei, "%s", f->text);
+	else
+		expert_add_info_format(c->pinfo, item_at(c, f->offset - hlen, f->length), ei,
+				       "%s", f->text);
+}
+
+/* Checks are worth running when someone looks: a tree (display, filter,
+ * fields), the expert tap (-z expert) or the igmpx tap (statistics). */
+static gboolean igmpx_rules_wanted(const struct igmpx_ctx *c)
+{
+	static int expert_tap = -1;
+
+	if (c->tree)
+		return TRUE;
+	if (expert_tap < 0)
+		expert_tap = (int)find_tap_id("expert");
+	return (expert_tap > 0 && have_tap_listener(expert_tap)) || igmpx_stats_wanted();
+}
+
 void igmpx_rules_apply(struct igmpx_ctx *c)
 {
-	(void)c;        /* TODO(helper): run core/check, hang findings on the fields */
+	struct igmpx_finding f[IGMPX_FOUND_MAX];
+	struct igmpx_check_opts opts = { 0 };
+	const guint8 *ip;
+	size_t len, hlen, n;
+
+	c->nfound = 0;
+	if (!igmpx_rules_wanted(c))
+		return;
+	ip = igmpx_ip_packet(c, &len, &hlen);
+	if (!ip)
+		return;
+	if (hlen + c->len > len)
+		opts.reported_len = hlen + c->len;
+	/* DEVIATION: check.h knows no fragments; the first fragment of an
+	 * unreassembled datagram is, like an ICMP quote, the start of a message
+	 * whose length and checksum cannot be judged. */
+	opts.in_icmp_error = c->pinfo->flags.in_error_pkt || c->pinfo->fragmented;
+	n = igmpx_check_packet(ip, len, &opts, f, G_N_ELEMENTS(f));
+	n = MIN(n, G_N_ELEMENTS(f));
+	for (size_t i = 0; i < n; i++) {
+		attach_finding(c, &f[i], hlen);
+		c->found[c->nfound++] = (guint16)f[i].rule;
+	}
 }

@@ -7,8 +7,8 @@
  *
  * Every message is parsed once by igmpx_parse() on the same octets the tvb
  * holds; the parse decides which fields are whole, the tvb supplies the
- * items.  A message shorter than its fields says so (igmpx.truncated)
- * rather than raising an exception.
+ * items.  A message shorter than its fields shows what it has (and
+ * core/check's rule truncated says so) rather than raising an exception.
  */
 #include "packet-igmpx.h"
 
@@ -16,8 +16,6 @@
 #include <wsutil/pint.h>
 #include <epan/prefs.h>
 #include <epan/unit_strings.h>
-
-#include <stdarg.h>
 
 /* Records named in the Info column before it says "…". */
 #define IGMPX_INFO_RECORDS 3
@@ -60,11 +58,6 @@ static int hf_igmpx_partial = -1;
 static gint ett_igmpx = -1;
 static gint ett_igmpx_record = -1;
 
-static expert_field ei_igmpx_checksum_bad = EI_INIT;
-static expert_field ei_igmpx_truncated = EI_INIT;
-static expert_field ei_igmpx_bad_query_length = EI_INIT;
-static expert_field ei_igmpx_trailer = EI_INIT;
-
 /* Preferences */
 static gboolean igmpx_take_over = TRUE;
 
@@ -85,14 +78,39 @@ static const value_string igmpx_record_type_vals[] = {
 
 /* ---- Helpers shared with packet-igmpx-ext.c ------------------------------- */
 
+void igmpx_note_span(struct igmpx_ctx *c, proto_item *item, size_t off, size_t len)
+{
+	struct igmpx_span *grown;
+
+	if (!item)
+		return;
+	if (c->nspans == c->spans_cap) {
+		/* Past the inline ones (long source lists): twice as many, per packet. */
+		c->spans_cap = c->spans_cap ? 2 * c->spans_cap : IGMPX_SPANS_INLINE;
+		grown = wmem_alloc_array(c->pinfo->pool, struct igmpx_span, c->spans_cap);
+		if (c->nspans)
+			memcpy(grown, c->spans, c->nspans * sizeof(*grown));
+		c->spans = grown;
+	}
+	c->spans[c->nspans].off = (guint32)off;
+	c->spans[c->nspans].len = (guint32)len;
+	c->spans[c->nspans].item = item;
+	c->nspans++;
+}
+
 proto_item *igmpx_add(struct igmpx_ctx *c, proto_tree *tree, int hf, size_t off, size_t len,
 		      guint encoding)
 {
+	proto_item *ti;
+
 	if (off > c->len || len > c->len - off)
 		return NULL;
 	if (off + len > c->fit_end)
 		c->fit_end = off + len;
-	return proto_tree_add_item(tree, hf, c->tvb, (gint)off, (gint)len, encoding);
+	ti = proto_tree_add_item(tree, hf, c->tvb, (gint)off, (gint)len, encoding);
+	if (c->tree)
+		igmpx_note_span(c, ti, off, len);
+	return ti;
 }
 
 void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree)
@@ -110,9 +128,13 @@ void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree)
 		flags = PROTO_CHECKSUM_VERIFY | PROTO_CHECKSUM_IN_CKSUM;
 		computed = g_htons(igmpx_cksum(c->buf, c->len));
 	}
+	/* No expert item here: core/check's rule checksum is the one finding
+	 * (igmpx.rule.checksum), hung on this item. */
 	c->it.checksum = proto_tree_add_checksum(tree, c->tvb, IGMPX_OFF_CHECKSUM, hf_igmpx_checksum,
-						 hf_igmpx_checksum_status, &ei_igmpx_checksum_bad,
+						 hf_igmpx_checksum_status, NULL,
 						 c->pinfo, computed, ENC_BIG_ENDIAN, flags);
+	if (c->tree)
+		igmpx_note_span(c, c->it.checksum, IGMPX_OFF_CHECKSUM, 2);
 	if (c->fit_end < IGMPX_OFF_CHECKSUM + 2)
 		c->fit_end = IGMPX_OFF_CHECKSUM + 2;
 }
@@ -133,23 +155,48 @@ proto_item *igmpx_add_partial(struct igmpx_ctx *c, size_t off)
 				 ENC_NA);
 	proto_item_append_text(ti, " (%zu octet%s)", c->len - off, plurality(c->len - off, "", "s"));
 	c->it.partial = ti;
+	if (c->tree)
+		igmpx_note_span(c, ti, off, c->len - off);
 	c->fit_end = c->len;
 	return ti;
 }
 
-void igmpx_truncated(struct igmpx_ctx *c, proto_item *item, const char *fmt, ...)
+/* RFC 791: version 4, IHL in words, Total Length, Protocol at octet 9.
+ * A header quoted in an ICMP error keeps the Total Length of the
+ * original, longer than what is quoted. */
+static gboolean igmpx_is_ip_header_of(const struct igmpx_ctx *c, tvbuff_t *ds, gint at, gint hlen)
 {
-	va_list ap;
-	char *text;
+	guint8 vihl;
 
-	/* An ICMP error quotes the first octets only: not the sender's fault. */
-	if (c->pinfo->flags.in_error_pkt)
-		return;
-	va_start(ap, fmt);
-	text = wmem_strdup_vprintf(c->pinfo->pool, fmt, ap);
-	va_end(ap);
-	expert_add_info_format(c->pinfo, item ? item : c->it.proto, &ei_igmpx_truncated, "%s", text);
-	c->truncation_told = TRUE;
+	if (!tvb_bytes_exist(ds, at, 10))
+		return FALSE;
+	vihl = tvb_get_guint8(ds, at);
+	if ((vihl >> 4) != 4 || (vihl & 0x0F) * 4 != hlen || tvb_get_guint8(ds, at + 9) != 2)
+		return FALSE;
+	return c->pinfo->flags.in_error_pkt || tvb_get_ntohs(ds, at + 2) >= hlen + c->len;
+}
+
+const guint8 *igmpx_ip_packet(struct igmpx_ctx *c, size_t *len, size_t *hlen)
+{
+	tvbuff_t *ds = tvb_get_ds_tvb(c->tvb);
+	gint at = tvb_raw_offset(c->tvb);
+	guint captured = tvb_captured_length(c->tvb);
+
+	if (!ds || at < 20)
+		return NULL;
+	/* The message's octets must be the data source's octets at that
+	 * offset (not a reassembled or decrypted copy of them). */
+	if (captured && (!tvb_bytes_exist(ds, at, 1) ||
+			 tvb_get_ptr(ds, at, 1) != tvb_get_ptr(c->tvb, 0, 1)))
+		return NULL;
+	for (gint h = 20; h <= 60 && h <= at; h += 4) {
+		if (!igmpx_is_ip_header_of(c, ds, at - h, h))
+			continue;
+		*hlen = (size_t)h;
+		*len = (size_t)h + captured;
+		return tvb_get_ptr(ds, at - h, (gint)*len);
+	}
+	return NULL;
 }
 
 static size_t igmpx_fixed_len(enum igmpx_kind k);
@@ -349,17 +396,6 @@ static void dissect_v12(struct igmpx_ctx *c)
 	igmpx_add_group(c, t, IGMPX_OFF_GROUP);
 }
 
-/* Number of Sources says n, k whole in the message: tell how many octets
- * are missing (first entry at list_off, size octets each). */
-static void tell_short_list(struct igmpx_ctx *c, proto_item *count, const char *what,
-			    unsigned n, unsigned k, size_t list_off, size_t size)
-{
-	size_t need = list_off + size * n;
-
-	igmpx_truncated(c, count, "%s says %u, only %u in the message (%zu octets short)",
-			what, n, k, need > c->len ? need - c->len : 0);
-}
-
 /* RFC 9776 §4.1 */
 static void dissect_v3_query(struct igmpx_ctx *c)
 {
@@ -385,28 +421,28 @@ static void dissect_v3_query(struct igmpx_ctx *c)
 		proto_item_set_generated(ti);
 	}
 	c->it.count = igmpx_add(c, t, hf_igmpx_num_sources, IGMPX_OFF_Q_NSRC, 2, ENC_BIG_ENDIAN);
-	/* A query is v3 by being 12 octets or more (§7.1): the fixed part is whole. */
+	/* A query is v3 by being 12 octets or more (§7.1): the fixed part is
+	 * whole.  Fewer sources than counted: core/check's v3_query_nsrc. */
 	for (unsigned i = 0; i < m->u.v3q.nsrc_present; i++)
 		igmpx_add(c, t, hf_igmpx_source, IGMPX_OFF_Q_SRC + 4u * i, 4, ENC_BIG_ENDIAN);
-	if (m->u.v3q.nsrc_present < m->u.v3q.nsrc)
-		tell_short_list(c, c->it.count, "Number of Sources", m->u.v3q.nsrc,
-				m->u.v3q.nsrc_present, IGMPX_OFF_Q_SRC, 4);
 }
 
 /* RFC 9776 §4.2.5: one group record; false when the message ends inside it. */
 static gboolean dissect_v3_record(struct igmpx_ctx *c, const struct igmpx_v3_record *r,
 				  unsigned index)
 {
-	proto_item *ri, *nsrc, *aux_len;
+	proto_item *ri;
 	proto_tree *rt;
 	const char *abbrev = igmpx_record_type_abbrev(r->type);
 
 	ri = proto_tree_add_item(c->tree, hf_igmpx_record, c->tvb, (gint)r->off,
 				 (gint)(r->end - r->off), ENC_NA);
+	if (c->tree)
+		igmpx_note_span(c, ri, r->off, r->end - r->off);
 	rt = proto_item_add_subtree(ri, ett_igmpx_record);
 	igmpx_add(c, rt, hf_igmpx_record_type, r->off, 1, ENC_NA);
-	aux_len = igmpx_add(c, rt, hf_igmpx_record_aux_len, r->off + 1, 1, ENC_NA);
-	nsrc = igmpx_add(c, rt, hf_igmpx_record_num_sources, r->off + 2, 2, ENC_BIG_ENDIAN);
+	igmpx_add(c, rt, hf_igmpx_record_aux_len, r->off + 1, 1, ENC_NA);
+	igmpx_add(c, rt, hf_igmpx_record_num_sources, r->off + 2, 2, ENC_BIG_ENDIAN);
 	igmpx_add(c, rt, hf_igmpx_record_group, r->off + 4, 4, ENC_BIG_ENDIAN);
 	/* Labelled once its header was read from the tvb (not past a capture cut). */
 	if (abbrev)
@@ -419,21 +455,12 @@ static gboolean dissect_v3_record(struct igmpx_ctx *c, const struct igmpx_v3_rec
 				    plurality(r->nsrc, "", "s"));
 	for (unsigned i = 0; i < r->nsrc_present; i++)
 		igmpx_add(c, rt, hf_igmpx_record_source, r->src_off + 4u * i, 4, ENC_BIG_ENDIAN);
-	if (r->nsrc_present < r->nsrc) {
-		tell_short_list(c, nsrc, "Number of Sources", r->nsrc, r->nsrc_present,
-				r->src_off, 4);
+	/* A record cut short: core/check's v3_record_nsrc, v3_record_aux_fit. */
+	if (r->nsrc_present < r->nsrc)
 		return FALSE;
-	}
 	if (r->aux_present)
 		igmpx_add(c, rt, hf_igmpx_record_aux_data, r->aux_off, r->aux_present, ENC_NA);
-	if (!r->complete) {
-		/* §4.2.7: Aux Data Len counts 32-bit words. */
-		igmpx_truncated(c, aux_len, "Aux Data Len says %u word%s (%u octets), only %zu in the "
-				"message (%zu octets short)", r->aux_len, plurality(r->aux_len, "", "s"),
-				4u * r->aux_len, r->aux_present, 4u * r->aux_len - r->aux_present);
-		return FALSE;
-	}
-	return TRUE;
+	return r->complete;
 }
 
 /* RFC 9776 §4.2 */
@@ -451,13 +478,8 @@ static void dissect_v3_report(struct igmpx_ctx *c)
 	if (m->len < IGMPX_LEN_V3_REPORT)
 		return;
 	for (unsigned i = 0; i < m->u.v3r.nrec; i++) {
-		if (!igmpx_v3_record_at(c->buf, c->len, off, &r)) {
-			igmpx_truncated(c, c->it.count, "Number of Group Records says %u, only %u in "
-					"the message (record %u has %zu of its 8 header octets)",
-					m->u.v3r.nrec, i, i + 1, c->len > off ? c->len - off : 0);
-			return;
-		}
-		if (!dissect_v3_record(c, &r, i))
+		/* Fewer records than counted: core/check's v3_report_nrec. */
+		if (!igmpx_v3_record_at(c->buf, c->len, off, &r) || !dissect_v3_record(c, &r, i))
 			return;
 		off = r.end;
 	}
@@ -524,22 +546,16 @@ static size_t igmpx_fixed_len(enum igmpx_kind k)
 	return 4;
 }
 
-/* After the fields: the octets of a cut-off field or entry, or the trailer. */
+/* After the fields: the octets of a cut-off field or entry, or the trailer.
+ * What is wrong with them (truncated, query_length, v3_query_extra,
+ * v3_report_extra, v2_extra) core/check says, on these items. */
 static void dissect_rest(struct igmpx_ctx *c)
 {
 	const struct igmpx_msg *m = &c->m;
-	size_t from = MAX(m->end, c->fit_end);
-	proto_item *ti = NULL;
+	proto_item *ti;
 
 	if (m->status == IGMPX_TRUNCATED) {
-		ti = igmpx_add_partial(c, from);
-		if (!c->truncation_told) {
-			size_t need = igmpx_fixed_len(m->kind);
-			const char *name = igmpx_display_name(c);
-			igmpx_truncated(c, ti, "%s needs %zu octets, the message has %zu (%zu short)",
-					name ? name : "An IGMP message", need, c->len,
-					need > c->len ? need - c->len : 0);
-		}
+		igmpx_add_partial(c, MAX(m->end, c->fit_end));
 		return;
 	}
 	if (m->trailer_len == 0)
@@ -548,17 +564,8 @@ static void dissect_rest(struct igmpx_ctx *c)
 				 (gint)m->trailer_len, ENC_NA);
 	proto_item_append_text(ti, " (%zu octet%s)", m->trailer_len, plurality(m->trailer_len, "", "s"));
 	c->it.trailer = ti;
-	if (m->status == IGMPX_BAD_LENGTH)
-		/* RFC 9776 §7.1: a query of neither 8 nor 12+ octets. */
-		expert_add_info_format(c->pinfo, ti ? ti : c->it.proto, &ei_igmpx_bad_query_length,
-				       "Membership Query of %zu octets: neither 8 (IGMPv1/v2) nor 12 or "
-				       "more (IGMPv3); RFC 9776 §7.1 says to ignore it", c->len);
-	else
-		/* RFC 9776 §4.1.10, §4.2.12, RFC 2236 §2.5: counted in the checksum,
-		 * otherwise ignored. */
-		expert_add_info_format(c->pinfo, ti ? ti : c->it.proto, &ei_igmpx_trailer,
-				       "%zu octet%s after the last field of the message", m->trailer_len,
-				       plurality(m->trailer_len, "", "s"));
+	if (c->tree)
+		igmpx_note_span(c, ti, m->end, m->trailer_len);
 }
 
 /* DVMRP and PIMv1: Wireshark's own dissectors, through the built-in's table. */
@@ -579,6 +586,8 @@ static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinf
 	guint reported = tvb_reported_length(tvb);
 
 	memset(c, 0, sizeof(*c));
+	c->spans = c->span_buf;
+	c->spans_cap = IGMPX_SPANS_INLINE;
 	c->tvb = tvb;
 	c->pinfo = pinfo;
 	c->len = reported;
@@ -615,6 +624,8 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 	ti = proto_tree_add_item(tree, proto_igmpx, tvb, 0, -1, ENC_NA);
 	c.it.proto = ti;
 	c.tree = proto_item_add_subtree(ti, ett_igmpx);
+	if (c.tree)
+		igmpx_note_span(&c, ti, 0, c.len);
 	if (name)
 		proto_item_append_text(ti, ", %s", name);
 	else
@@ -631,7 +642,8 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 				       igmpx_kind_protocol(c.m.kind));
 		return tvb_captured_length(tvb);
 	}
-	col_add_str(pinfo->cinfo, COL_INFO, igmpx_info(&c));
+	if (pinfo->cinfo)       /* no columns (tshark -q): no Info text to build */
+		col_add_str(pinfo->cinfo, COL_INFO, igmpx_info(&c));
 	igmpx_dissectors[c.m.kind](&c);
 	dissect_rest(&c);
 	igmpx_rules_apply(&c);
@@ -739,22 +751,6 @@ static void igmpx_register_fields(void)
 	proto_register_subtree_array(ett, array_length(ett));
 }
 
-static void igmpx_register_expert(void)
-{
-	static ei_register_info ei[] = {
-		{ &ei_igmpx_checksum_bad, { "igmpx.checksum.bad", PI_CHECKSUM, PI_ERROR,
-		  "Bad checksum", EXPFILL } },
-		{ &ei_igmpx_truncated, { "igmpx.truncated", PI_MALFORMED, PI_ERROR,
-		  "Message truncated", EXPFILL } },
-		{ &ei_igmpx_bad_query_length, { "igmpx.bad_query_length", PI_MALFORMED, PI_WARN,
-		  "Membership Query of invalid length", EXPFILL } },
-		{ &ei_igmpx_trailer, { "igmpx.trailer.present", PI_PROTOCOL, PI_NOTE,
-		  "Octets after the last field", EXPFILL } },
-	};
-	expert_module_t *expert_igmpx = expert_register_protocol(proto_igmpx);
-	expert_register_field_array(expert_igmpx, ei, array_length(ei));
-}
-
 void proto_register_igmpx(void)
 {
 	module_t *igmpx_module;
@@ -763,7 +759,6 @@ void proto_register_igmpx(void)
 					      "IGMPX", "igmpx");
 	igmpx_register_fields();
 	igmpx_register_ext(proto_igmpx);
-	igmpx_register_expert();
 	igmpx_register_rules(proto_igmpx);
 	igmpx_register_stats(proto_igmpx);
 	igmpx_handle = register_dissector("igmpx", dissect_igmpx, proto_igmpx);

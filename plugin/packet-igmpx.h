@@ -38,6 +38,17 @@ struct igmpx_items {
 	proto_item *partial;    /* octets of a truncated field or entry */
 };
 
+/* One item the decode added and the octets it covers (from the start of
+ * the IGMP message): a check finding is hung on the item of its octets. */
+struct igmpx_span {
+	guint32 off;
+	guint32 len;
+	proto_item *item;
+};
+#define IGMPX_SPANS_INLINE 32
+/* Content rules broken by one packet, kept for the tap. */
+#define IGMPX_FOUND_MAX 32
+
 struct igmpx_ctx {
 	tvbuff_t *tvb;
 	packet_info *pinfo;
@@ -46,24 +57,34 @@ struct igmpx_ctx {
 	size_t len;             /* the message's reported length */
 	gboolean whole;         /* every reported octet was captured */
 	size_t fit_end;         /* end of the last whole field added */
-	gboolean truncation_told; /* an igmpx.truncated item has been added */
 	struct igmpx_msg m;
 	struct igmpx_items it;
+	/* Items by octets, recorded only with a tree (igmpx_note_span). */
+	struct igmpx_span *spans;
+	guint nspans, spans_cap;
+	struct igmpx_span span_buf[IGMPX_SPANS_INLINE];
+	/* Set by igmpx_rules_apply: the content rules this packet breaks. */
+	guint nfound;
+	guint16 found[IGMPX_FOUND_MAX];
 };
 
 /* Adds a field at off when it lies whole inside the message (a shorter
- * message leaves it out: the caller says why with igmpx_truncated). */
+ * message leaves it out: core/check's findings say why). */
 proto_item *igmpx_add(struct igmpx_ctx *c, proto_tree *tree, int hf, size_t off, size_t len,
 		      guint encoding);
+/* Remembers that item covers octets off .. off+len of the message. */
+void igmpx_note_span(struct igmpx_ctx *c, proto_item *item, size_t off, size_t len);
+/* The whole IPv4 packet the message came in, header first, as captured:
+ * *len octets (IP header included, never past the capture), *hlen of them
+ * the header.  NULL when no IPv4 header ends right where the message starts
+ * (a reassembled datagram, IGMP over something other than IPv4). */
+const guint8 *igmpx_ip_packet(struct igmpx_ctx *c, size_t *len, size_t *hlen);
 /* The checksum at octet 2, verified over the whole message. */
 void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree);
 /* igmpx.group at off; remembered in c->it.group. */
 proto_item *igmpx_add_group(struct igmpx_ctx *c, proto_tree *tree, size_t off);
 /* igmpx.partial: the octets from off to the end of a truncated message. */
 proto_item *igmpx_add_partial(struct igmpx_ctx *c, size_t off);
-/* igmpx.truncated on item (or the protocol item when NULL). */
-void igmpx_truncated(struct igmpx_ctx *c, proto_item *item, const char *fmt, ...)
-	G_GNUC_PRINTF(3, 4);
 
 /* packet-igmpx-ext.c */
 void igmpx_register_ext(int proto);
@@ -89,6 +110,8 @@ void igmpx_state_apply(struct igmpx_ctx *c);
 /* packet-igmpx-stats.c: the tap and -z igmpx,groups / -z igmpx,rules. */
 void igmpx_register_stats(int proto);
 void igmpx_stats_queue(struct igmpx_ctx *c);
+/* Someone listens on the igmpx tap (rules then run without a tree). */
+gboolean igmpx_stats_wanted(void);
 
 /* plugin.c calls these. */
 void proto_register_igmpx(void);

@@ -67,7 +67,7 @@ decode_fields() {
 	for f in _ws.col.Protocol _ws.col.Info $names; do
 		args+=(-e "$f")
 	done
-	tshark_as_user -r "$1" -T fields -E separator=/t -E occurrence=a -E aggregator=, \
+	tshark_as_user -r "$1" ${IGMPX_TWO_PASS:+-2} -T fields -E separator=/t -E occurrence=a -E aggregator=, \
 		-e frame.number "${args[@]}" |
 	awk -F'\t' -v names="_ws.col.Protocol _ws.col.Info $(echo $names)" '
 		BEGIN { n = split(names, name, / /) }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# test-rules.sh PCAPGEN PCAPDIR DESC...
+#
+# The expert items the plugin raises are the rules each generated frame was
+# made to break, no more and no fewer: for every frame of every capture the
+# DESCs describe, the set of igmpx.rule.<id> items tshark shows (two passes,
+# so timing findings about earlier frames are in place) must equal what
+# `igmpx-pcapgen --expectations DESC...` prints for it
+# (`<capture> <frame> <rule,rule|->`), content and timing rules alike.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+pcapgen=$1 pcapdir=$2
+shift 2
+[ $# -gt 0 ] || die "usage: test-rules.sh PCAPGEN PCAPDIR DESC..."
+
+expect="$SCRATCH/expect"
+if ! "$pcapgen" --expectations "$@" > "$expect" 2> "$SCRATCH/err"; then
+	cat "$SCRATCH/err" >&2
+	die "FAIL: igmpx-pcapgen --expectations failed (does this igmpx-pcapgen have the option?)"
+fi
+[ -s "$expect" ] || die "FAIL: igmpx-pcapgen --expectations printed nothing"
+
+# rules_shown PCAP: "<frame> <rule,rule|->" for every frame, rules sorted.
+rules_shown() {
+	tshark_as_user -2 -r "$1" -T pdml |
+	awk '
+		/<field name="frame.number"/ {
+			if (frame != "") flush()
+			match($0, /show="[0-9]+"/)
+			frame = substr($0, RSTART + 6, RLENGTH - 7)
+			n = 0; delete seen
+		}
+		/<field name="igmpx\.rule\./ {
+			match($0, /name="igmpx\.rule\.[a-z0-9_]+"/)
+			r = substr($0, RSTART + 17, RLENGTH - 18)
+			if (!(r in seen)) { seen[r] = 1; list[++n] = r }
+		}
+		function flush(   i, j, t, s) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && list[j - 1] > list[j]; j--) {
+					t = list[j]; list[j] = list[j - 1]; list[j - 1] = t
+				}
+			s = ""
+			for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") list[i]
+			print frame, (s == "" ? "-" : s)
+		}
+		END { if (frame != "") flush() }'
+}
+
+# sort_rules: the same normal form for the expectations.
+sort_rules() {
+	awk '{ n = split($3, r, ","); for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+		s = r[1]; for (i = 2; i <= n; i++) if (r[i] != r[i - 1]) s = s "," r[i]
+		print $2, s }'
+}
+
+fail=0 captures=0 frames=0
+for capture in $(awk '{ print $1 }' "$expect" | uniq); do
+	pcap="$pcapdir/$capture.pcap"
+	[ -f "$pcap" ] || { echo "FAIL $capture: no $pcap"; fail=1; continue; }
+	staged=$(stage_input "$pcap")
+	awk -v c="$capture" '$1 == c' "$expect" | sort_rules > "$SCRATCH/want"
+	rules_shown "$staged" > "$SCRATCH/got" || { echo "FAIL $capture: tshark failed"; fail=1; continue; }
+	if ! diff -u "$SCRATCH/want" "$SCRATCH/got" > "$SCRATCH/diff"; then
+		echo "FAIL $capture: igmpx.rule.* items differ from the expectations" \
+		     "(- expected: frame rules, + shown)"
+		tail -n +3 "$SCRATCH/diff" | grep '^[-+]'
+		fail=1
+	fi
+	captures=$((captures + 1))
+	frames=$((frames + $(wc -l < "$SCRATCH/want")))
+done
+[ $fail = 0 ] && echo "ok: $frames frames of $captures captures raise exactly their expected rules"
+exit $fail
