@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# bench/run.sh [--frames N] [--runs R] [--keep FILE]
+# bench/run.sh [--frames N] [--runs R] [--mix valid|all] [--keep FILE]
 #
 # What igmpx costs next to Wireshark's built-in IGMP dissector.  Builds a
-# capture of N frames (default 1,000,000) from the project's captures
-# (pcaps/linux, pcaps/tcpdump and the generated build/pcaps, made strictly
-# chronological, then doubled with time shifts until N), and measures the
+# capture of N frames (default 1,000,000) from the project's captures, made
+# strictly chronological, then doubled with time shifts until N:
+#   --mix valid (default): traffic as a network carries it: pcaps/linux,
+#       pcaps/tcpdump and the generated captures of pcaps/regress;
+#   --mix all: every generated capture too (pcaps/rules, timing, malformed),
+#       the worst case, where nearly every frame breaks a rule;
+# and measures the
 # CPU time (user + sys, the median of R runs, default 5) of
 #
 #   tshark -r BIG -q -z expert          and        tshark -r BIG -V > /dev/null
@@ -16,13 +20,15 @@
 # staged from $IGMPX_BUILD/stage, default ./build).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-frames=1000000 runs=5 keep=""
+frames=1000000 runs=5 keep="" mix=valid
 while [ $# -gt 0 ]; do
 	case $1 in
 	--frames) frames=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	*) echo "usage: bench/run.sh [--frames N] [--runs R] [--keep FILE]" >&2; exit 2 ;;
+	--mix) mix=$2; shift 2 ;;
+	*) echo "usage: bench/run.sh [--frames N] [--runs R] [--mix valid|all] [--keep FILE]" >&2
+	   exit 2 ;;
 	esac
 done
 build=${IGMPX_BUILD:-$root/build}
@@ -33,18 +39,50 @@ for tool in editcap mergecap capinfos; do
 done
 
 count() { capinfos -c -M "$1" | awk '/Number of packets/ { print $NF }'; }
-duration_s() { capinfos -u -M "$1" | awk '/Capture duration/ { printf "%d\n", $(NF - 1) + 1 }'; }
 
-# big_capture OUT: N frames, time never going back.
+# inputs: the captures of the chosen mix.
+inputs() {
+	local name
+	ls "$root"/pcaps/linux/*.pcap "$root"/pcaps/tcpdump/*.pcap
+	case $mix in
+	all) ls "$build"/pcaps/*.pcap ;;
+	valid)
+		sed -n 's/^capture \([^ ]*\).*/\1/p' "$root"/pcaps/regress/*.gen |
+		while read -r name; do echo "$build/pcaps/$name.pcap"; done ;;
+	*) die "--mix takes valid or all" ;;
+	esac
+}
+
+# times FILE: first and last packet times, seconds since the epoch.
+times() {
+	capinfos -a -e -S -M "$1" | awk -F': *' '/First packet time/ { f = $2 }
+		/Last packet time/ { l = $2 } END { print f, l }'
+}
+
+# big_capture OUT: N frames.  The source captures follow one another, each
+# keeping its own timing (shifted to start 1 s after the previous ends), and
+# each on an interface of its own: a network of its own (pcapng keeps one
+# interface per input, -I none, and igmpx keeps one link model per
+# interface, as for a capture taken on several interfaces at once).  Then
+# the whole is appended to itself, shifted past its end, until N frames.
 big_capture() {
-	local cur="$SCRATCH/in/cur.pcap" tmp="$SCRATCH/in/tmp.pcap" shift_s n
-	mergecap -a -F pcap -w "$tmp" "$root"/pcaps/linux/*.pcap "$build"/pcaps/*.pcap \
-		"$root"/pcaps/tcpdump/*.pcap || die "mergecap failed"
-	editcap -S 0.000001 "$tmp" "$cur" > /dev/null || die "editcap -S failed"
+	local cur="$SCRATCH/in/cur.pcapng" tmp="$SCRATCH/in/tmp.pcapng" f i=0 t=1700000000
+	local first last parts=()
+	for f in $(inputs); do
+		read -r first last < <(times "$f")
+		editcap -t "$(awk -v t="$t" -v f="$first" 'BEGIN { printf "%.6f", t - f }')" \
+			-F pcapng "$f" "$SCRATCH/in/part$i.pcapng" || die "editcap -t failed on $f"
+		parts+=("$SCRATCH/in/part$i.pcapng")
+		t=$(awk -v t="$t" -v f="$first" -v l="$last" 'BEGIN { printf "%.6f", t + l - f + 1 }')
+		i=$((i + 1))
+	done
+	mergecap -a -I none -F pcapng -w "$cur" "${parts[@]}" || die "mergecap failed"
+	rm -f "${parts[@]}"
 	while [ "$(count "$cur")" -lt "$frames" ]; do
-		shift_s=$(duration_s "$cur")
-		editcap -t "$shift_s" "$cur" "$tmp" || die "editcap -t failed"
-		mergecap -a -F pcap -w "$1" "$cur" "$tmp" || die "mergecap failed"
+		read -r first last < <(times "$cur")
+		editcap -t "$(awk -v f="$first" -v l="$last" 'BEGIN { printf "%.6f", l - f + 1 }')" \
+			"$cur" "$tmp" || die "editcap -t failed"
+		mergecap -a -F pcapng -w "$1" "$cur" "$tmp" || die "mergecap failed"
 		mv "$1" "$cur"
 	done
 	editcap -r "$cur" "$1" "1-$frames" || die "editcap -r failed"
@@ -69,7 +107,7 @@ median_s() {
 
 big="$SCRATCH/in/big.pcap"
 big_capture "$big"
-echo "capture: $(count "$big") frames, $(du -h "$big" | cut -f1), $runs run(s) each, CPU s (user+sys)"
+echo "capture ($mix): $(count "$big") frames, $(du -h "$big" | cut -f1), $runs run(s) each, CPU s (user+sys)"
 off=(-o igmpx.take_over:FALSE)
 report() {   # report NAME TARGET PLUGIN_S BUILTIN_S
 	awk -v n="$1" -v t="$2" -v p="$3" -v b="$4" 'BEGIN {

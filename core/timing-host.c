@@ -105,8 +105,8 @@ static bool link_answer(struct tq_out *o, const struct tq_query *q, int version,
 	ev->response_time_us = delay;
 	if (version >= 2 && delay > mrt + tq_tol(o->l))
 		tq_emit(o, version == 3 ? IGMPX_RULE_report_late : IGMPX_RULE_v2_report_late,
-			o->frame, "report %.2f s after the query in frame %u, Max Resp Time %.1f s "
-			"(tolerance %u ms)", tq_s(delay), q->frame, tq_s(mrt),
+			o->frame, "report %.2f s after the query it answers, Max Resp Time %.1f s "
+			"(tolerance %u ms)", tq_s(delay), tq_s(mrt),
 			o->l->cfg.tolerance_ms);
 	return true;
 }
@@ -154,9 +154,9 @@ static void check_mode(struct tq_out *o, int version)
 	if (version <= mode)
 		return;
 	tq_emit(o, IGMPX_RULE_compat_mode, o->frame,
-		"IGMPv%d report %.2f s after the IGMPv%d query in frame %u: Host Compatibility "
+		"IGMPv%d report %.2f s after an IGMPv%d query: Host Compatibility "
 		"Mode is IGMPv%d for the Older Version Querier Present Interval %.2f s",
-		version, tq_s(gap), mode, frame, mode,
+		version, tq_s(gap), mode, mode,
 		tq_s(ovqpi_us(o->l, mode == 1 ? 10000 : o->l->v2q_mrt_ms)));
 }
 
@@ -204,8 +204,8 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 			u->over_told = true;
 			tq_emit(o, v == 3 ? IGMPX_RULE_unsolicited_count :
 				IGMPX_RULE_v2_unsolicited_count, o->frame,
-				"state change for %s sent %u times since frame %u, expected %s%u",
-				ip4(group, g), u->count, u->first_frame, v == 3 ? "" : "at most ",
+				"state change for %s sent %u times, expected %s%u",
+				ip4(group, g), u->count, v == 3 ? "" : "at most ",
 				u->max);
 		}
 		return;
@@ -288,19 +288,19 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 		if (mrt != m->max_resp_ms)
 			tq_emit(o, IGMPX_RULE_lmq_max_resp, o->frame,
 				"last member query %u for %s has Max Resp Time %.1f s, the first "
-				"(frame %u) %.1f s", m->count, ip4(group, g),
-				tq_s((uint64_t)mrt * US_PER_MS), m->first_frame, tq_s(lmqi));
+				"%.1f s", m->count, ip4(group, g),
+				tq_s((uint64_t)mrt * US_PER_MS), tq_s(lmqi));
 		if (tq_diff(gap, lmqi) > tol)
 			tq_emit(o, IGMPX_RULE_lmq_interval, o->frame,
-				"last member query %.2f s after the previous (frame %u), Last Member "
+				"last member query %.2f s after the previous, Last Member "
 				"Query Interval %.1f s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
-				m->last_frame, tq_s(lmqi), o->l->cfg.tolerance_ms);
+				tq_s(lmqi), o->l->cfg.tolerance_ms);
 	}
 	if (m->lmqc && m->count == m->lmqc + 1)
 		tq_emit(o, IGMPX_RULE_lmq_count, o->frame,
-			"last member query %u for %s after the leave in frame %u: Last Member "
+			"last member query %u for %s after a leave: Last Member "
 			"Query Count is %u (the querier's QRV)", m->count, ip4(group, g),
-			m->trig_frame, m->lmqc);
+			m->lmqc);
 	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
 }
 
@@ -334,9 +334,9 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 	 * regardless (a report only sets S in them). */
 	if (m->lmqc && m->count < m->lmqc && !(m->report_seen && m->qversion <= 2))
 		tq_emit(o, IGMPX_RULE_lmq_count, m->first_frame,
-			"%u last member quer%s for %s after the leave in frame %u, Last Member "
+			"%u last member quer%s for %s after the leave, Last Member "
 			"Query Count %u (the querier's QRV)", m->count, m->count == 1 ? "y" : "ies",
-			ip4(m->group, g), m->trig_frame, m->lmqc);
+			ip4(m->group, g), m->lmqc);
 	return true;
 }
 

@@ -102,6 +102,11 @@ struct igmpx_link {
 	uint32_t v1q_addr, v2q_addr;
 	unsigned v2q_mrt_ms;
 	bool v1q_seen, v2q_seen;
+	/* tq_current_querier() of time cq_t, until a querier changes (the
+	 * host checks ask for it many times per packet). */
+	struct tq_querier *cq;
+	uint64_t cq_t;
+	bool cq_ok;
 };
 
 /* One call of igmpx_link_feed / finish: where findings go. */

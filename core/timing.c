@@ -129,6 +129,8 @@ struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t)
 {
 	struct tq_querier *best = NULL;
 
+	if (l->cq_ok && l->cq_t == t)
+		return l->cq;
 	for (size_t i = 0; i < l->n_queriers; i++) {
 		struct tq_querier *q = &l->queriers[i];
 		if (q->absent || !q->n_gq || t - q->last_gq_t > querier_oqpi_us(l, q))
@@ -136,6 +138,7 @@ struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t)
 		if (!best || q->addr < best->addr)
 			best = q;
 	}
+	l->cq = best, l->cq_t = t, l->cq_ok = true;
 	return best;
 }
 
@@ -192,6 +195,7 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 			return &l->queriers[i];
 		others += !l->queriers[i].absent;
 	}
+	l->cq_ok = false;       /* the table may move */
 	if (!(q = TQ_ADD(l, queriers)))
 		return NULL;
 	q->addr = addr;
@@ -220,15 +224,15 @@ static void querier_election(struct tq_out *o, struct tq_querier *q)
 		if (gap + tq_tol(l) >= oqpi) {
 			low->absent = true;
 			tq_emit(o, IGMPX_RULE_querier_takeover, o->frame,
-				"%s queries %.2f s after the last General Query of %s (frame %u): "
+				"%s queries %.2f s after the last General Query of %s: "
 				"Other Querier Present Interval %.2f s", ip4(q->addr, a), tq_s(gap),
-				ip4(low->addr, b), low->last_gq_frame, tq_s(oqpi));
+				ip4(low->addr, b), tq_s(oqpi));
 		} else if (gap > ELECTION_GRACE_US + tq_tol(l)) {
 			tq_emit(o, IGMPX_RULE_querier_not_lowest, o->frame,
-				"General Query from %s %.2f s after one from lower-addressed %s "
-				"(frame %u), whose Other Querier Present Interval is %.2f s "
+				"General Query from %s %.2f s after one from lower-addressed %s, "
+				"whose Other Querier Present Interval is %.2f s "
 				"(grace 1 s, tolerance %u ms)", ip4(q->addr, a), tq_s(gap),
-				ip4(low->addr, b), low->last_gq_frame, tq_s(oqpi),
+				ip4(low->addr, b), tq_s(oqpi),
 				l->cfg.tolerance_ms);
 		}
 	}
@@ -265,9 +269,9 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 		return false;
 	if (q->n_gq < sqc && tq_diff(gap, sqi) > tol) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
-			"startup General Query %u of %u comes %.2f s after the previous (frame %u), "
+			"startup General Query %u of %u comes %.2f s after the previous, "
 			"Startup Query Interval QI/4 = %.2f s (tolerance %u ms)", q->n_gq + 1, sqc,
-			tq_s(gap), q->last_gq_frame, tq_s(sqi), o->l->cfg.tolerance_ms);
+			tq_s(gap), tq_s(sqi), o->l->cfg.tolerance_ms);
 		return true;
 	}
 	if (q->n_gq == sqc && tq_diff(gap, sqi) <= tol) {
@@ -296,8 +300,8 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 		return;
 	if (tq_diff(gap, qi) > tq_tol(o->l))
 		tq_emit(o, IGMPX_RULE_query_interval, o->frame,
-			"General Query %.2f s after the previous one of this querier (frame %u), "
-			"QQI %u s (tolerance %u ms)", tq_s(gap), q->last_gq_frame, q->qqi_s,
+			"General Query %.2f s after the previous one of this querier, "
+			"QQI %u s (tolerance %u ms)", tq_s(gap), q->qqi_s,
 			o->l->cfg.tolerance_ms);
 }
 
@@ -345,17 +349,20 @@ static void general_query(struct tq_out *o, const struct tq_pkt *p, struct igmpx
 	q->qri_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
 	q->qrv = p->m.kind == IGMPX_K_V3_QUERY ? p->m.u.v3q.qrv : 0;
 	q->qqi_s = p->m.kind == IGMPX_K_V3_QUERY ? igmpx_code_decode(p->m.u.v3q.qqic) : 0;
+	o->l->cq_ok = false;    /* this querier changed */
 }
 
 static void query(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_event *ev)
 {
 	uint32_t group = p->m.kind == IGMPX_K_V3_QUERY ? p->m.u.v3q.group : p->m.u.v12.group;
 
+	o->l->cq_ok = false;    /* the queriers change below */
 	if (group == 0)
 		general_query(o, p, ev);
 	else
 		tq_host_query(o, p);
 	remember_query(o->l, o->frame, o->t, p, group);
+	o->l->cq_ok = false;
 }
 
 /* ---- Pruning ---------------------------------------------------------------- */
@@ -365,6 +372,7 @@ static void query(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_ev
  * older than the longest window a report is linked in. */
 static void prune(struct igmpx_link *l, uint64_t now)
 {
+	l->cq_ok = false;       /* entries may move or go */
 	for (size_t i = 0; i < l->n_queriers;) {
 		struct tq_querier *q = &l->queriers[i];
 		if (now - q->last_gq_t > 2 * querier_oqpi_us(l, q))

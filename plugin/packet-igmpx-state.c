@@ -30,11 +30,27 @@ static guint igmpx_timer_tolerance_ms = 0;
 /* p_add_proto_data key of this file (the other files of the plugin use small keys). */
 #define IGMPX_STATE_KEY 0x5747
 
-/* The model of the capture being dissected, from init to cleanup. */
+/* What a frame shows, kept only for the frames that have something to show
+ * (p_add_proto_data, file scope): its links and the findings about it. */
+struct frame_state {
+	struct igmpx_link_event ev;
+	wmem_array_t *findings;        /* of struct igmpx_tfinding, or NULL */
+	wmem_array_t *responses;       /* a query: frame numbers of its answers, or NULL */
+};
+
+/* The model of the capture being dissected, from init to cleanup.  The model
+ * itself (core/timing) keeps state per querier, group and host; what grows
+ * with the capture is only the display data of frames that have some.
+ * A capture may hold several links (pcapng interfaces, e.g. tshark -i a -i
+ * b): each interface gets its own link model. */
+#define IGMPX_MAX_LINKS 64
 struct igmpx_state {
-	struct igmpx_link *link;       /* malloc'd by core: freed at cleanup */
-	wmem_map_t *findings;          /* frame -> wmem_array_t of igmpx_tfinding */
-	wmem_map_t *responses;         /* query frame -> wmem_array_t of guint32 */
+	struct igmpx_link *links[IGMPX_MAX_LINKS];  /* by interface id; malloc'd by core */
+	struct igmpx_link_config cfg;
+	wmem_map_t *queries;           /* query frame -> its frame_state (for response_in) */
+	wmem_map_t *late;              /* frame -> frame_state: findings about a frame
+					  already passed (known only later) */
+	guint32 last_fed;              /* the last frame fed (one feed per frame) */
 	guint64 last_t_us;
 	gboolean finished;             /* igmpx_link_finish has run */
 };
@@ -47,34 +63,50 @@ static void igmpx_state_init(void)
 	igmpx_link_config_defaults(&cfg);
 	cfg.tolerance_ms = igmpx_timer_tolerance_ms;
 	igmpx_state = wmem_new0(wmem_file_scope(), struct igmpx_state);
-	igmpx_state->link = igmpx_link_new(&cfg);
-	igmpx_state->findings = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-	igmpx_state->responses = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+	igmpx_state->cfg = cfg;
+	igmpx_state->queries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+	igmpx_state->late = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 static void igmpx_state_cleanup(void)
 {
-	if (igmpx_state)
-		igmpx_link_free(igmpx_state->link);
+	for (int i = 0; igmpx_state && i < IGMPX_MAX_LINKS; i++)
+		igmpx_link_free(igmpx_state->links[i]);
 	igmpx_state = NULL;         /* the rest goes with the file scope */
 }
 
-/* Appends an element to the array kept in map under key. */
-static void map_append(wmem_map_t *map, guint32 key, const void *elem, guint size)
+static void append(wmem_array_t **a, const void *elem, guint size)
 {
-	wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(map, GUINT_TO_POINTER(key));
-
-	if (!a) {
-		a = wmem_array_new(wmem_file_scope(), size);
-		wmem_map_insert(map, GUINT_TO_POINTER(key), a);
-	}
-	wmem_array_append(a, elem, 1);
+	if (!*a)
+		*a = wmem_array_new(wmem_file_scope(), size);
+	wmem_array_append(*a, elem, 1);
 }
 
-static void keep_findings(const struct igmpx_tfinding *f, size_t n)
+/* The frame_state of an earlier frame, for a finding about it. */
+static struct frame_state *late_state(guint32 frame)
 {
-	for (size_t i = 0; i < n; i++)
-		map_append(igmpx_state->findings, f[i].frame, &f[i], sizeof(f[i]));
+	struct frame_state *fs = (struct frame_state *)wmem_map_lookup(igmpx_state->late,
+									GUINT_TO_POINTER(frame));
+	if (!fs) {
+		fs = wmem_new0(wmem_file_scope(), struct frame_state);
+		wmem_map_insert(igmpx_state->late, GUINT_TO_POINTER(frame), fs);
+	}
+	return fs;
+}
+
+/* Findings about this frame go with it, about earlier ones to the map. */
+static void keep_findings(struct frame_state **fs, guint32 num, const struct igmpx_tfinding *f,
+			  size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].frame == num && fs) {
+			if (!*fs)
+				*fs = wmem_new0(wmem_file_scope(), struct frame_state);
+			append(&(*fs)->findings, &f[i], sizeof(f[i]));
+		} else {
+			append(&late_state(f[i].frame)->findings, &f[i], sizeof(f[i]));
+		}
+	}
 }
 
 /* The IPv4 packet around the IGMP message: as captured (igmpx_ip_packet),
@@ -96,24 +128,51 @@ static const guint8 *state_ip_packet(struct igmpx_ctx *c, size_t *len)
 	return *len ? out : NULL;
 }
 
-/* First pass: feeds the packet, keeps its links and findings. */
+/* The link model of the packet's interface (the last one serves those past
+ * IGMPX_MAX_LINKS); NULL if out of memory. */
+static struct igmpx_link *link_of(packet_info *pinfo)
+{
+	guint32 id = 0;
+
+	if (pinfo->rec && (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID))
+		id = MIN(pinfo->rec->rec_header.packet_header.interface_id, IGMPX_MAX_LINKS - 1);
+	if (!igmpx_state->links[id])
+		igmpx_state->links[id] = igmpx_link_new(&igmpx_state->cfg);
+	return igmpx_state->links[id];
+}
+
+/* First pass: feeds the packet, keeps its links and findings if any. */
 static void igmpx_state_feed(struct igmpx_ctx *c)
 {
 	packet_info *pinfo = c->pinfo;
-	struct igmpx_link_event *ev = wmem_new0(wmem_file_scope(), struct igmpx_link_event);
+	struct igmpx_link_event ev;
 	struct igmpx_tfinding f[16];
+	struct frame_state *fs = NULL;
+	struct igmpx_link *link = link_of(pinfo);
 	const guint8 *ip;
 	size_t len = 0, n;
 	guint64 t_us = (guint64)pinfo->abs_ts.secs * 1000000u + (guint64)pinfo->abs_ts.nsecs / 1000u;
 
-	p_add_proto_data(wmem_file_scope(), pinfo, proto_igmpx_state, IGMPX_STATE_KEY, ev);
-	if (!c->whole || !(ip = state_ip_packet(c, &len)))
+	if (!link || !c->whole || !(ip = state_ip_packet(c, &len)))
 		return;
-	n = igmpx_link_feed(igmpx_state->link, pinfo->num, t_us, ip, len, ev, f, G_N_ELEMENTS(f));
-	keep_findings(f, MIN(n, G_N_ELEMENTS(f)));
+	n = igmpx_link_feed(link, pinfo->num, t_us, ip, len, &ev, f, G_N_ELEMENTS(f));
 	igmpx_state->last_t_us = t_us;
-	if (ev->response_to)
-		map_append(igmpx_state->responses, ev->response_to, &pinfo->num, sizeof(guint32));
+	keep_findings(&fs, pinfo->num, f, MIN(n, G_N_ELEMENTS(f)));
+	if (ev.response_to || ev.querier_frame || c->m.type == IGMPX_T_QUERY) {
+		if (!fs)
+			fs = wmem_new0(wmem_file_scope(), struct frame_state);
+		fs->ev = ev;
+	}
+	if (c->m.type == IGMPX_T_QUERY)
+		wmem_map_insert(igmpx_state->queries, GUINT_TO_POINTER(pinfo->num), fs);
+	if (ev.response_to) {
+		struct frame_state *q = (struct frame_state *)wmem_map_lookup(
+			igmpx_state->queries, GUINT_TO_POINTER(ev.response_to));
+		if (q)
+			append(&q->responses, &pinfo->num, sizeof(guint32));
+	}
+	if (fs)
+		p_add_proto_data(wmem_file_scope(), pinfo, proto_igmpx_state, IGMPX_STATE_KEY, fs);
 }
 
 /* The first visited pass: the capture is over, close the open windows. */
@@ -123,8 +182,13 @@ static void igmpx_state_finish(void)
 	size_t n;
 
 	igmpx_state->finished = TRUE;
-	n = igmpx_link_finish(igmpx_state->link, igmpx_state->last_t_us, f, G_N_ELEMENTS(f));
-	keep_findings(f, MIN(n, G_N_ELEMENTS(f)));
+	for (int i = 0; i < IGMPX_MAX_LINKS; i++) {
+		if (!igmpx_state->links[i])
+			continue;
+		n = igmpx_link_finish(igmpx_state->links[i], igmpx_state->last_t_us, f,
+				      G_N_ELEMENTS(f));
+		keep_findings(NULL, 0, f, MIN(n, G_N_ELEMENTS(f)));
+	}
 }
 
 static void add_time(struct igmpx_ctx *c, int hf, guint64 us)
@@ -138,10 +202,9 @@ static void add_time(struct igmpx_ctx *c, int hf, guint64 us)
 	proto_item_set_generated(it);
 }
 
-static void render_links(struct igmpx_ctx *c, const struct igmpx_link_event *ev)
+static void render_links(struct igmpx_ctx *c, const struct frame_state *fs)
 {
-	wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(igmpx_state->responses,
-							  GUINT_TO_POINTER(c->pinfo->num));
+	const struct igmpx_link_event *ev = &fs->ev;
 	proto_item *it;
 
 	if (ev->response_to) {
@@ -154,18 +217,15 @@ static void render_links(struct igmpx_ctx *c, const struct igmpx_link_event *ev)
 		proto_item_set_generated(it);
 		add_time(c, hf_igmpx_query_gap, ev->query_gap_us);
 	}
-	for (guint i = 0; a && i < wmem_array_get_count(a); i++) {
-		guint32 *num = (guint32 *)wmem_array_index(a, i);
+	for (guint i = 0; fs->responses && i < wmem_array_get_count(fs->responses); i++) {
+		guint32 *num = (guint32 *)wmem_array_index(fs->responses, i);
 		it = proto_tree_add_uint(c->tree, hf_igmpx_response_in, c->tvb, 0, 0, *num);
 		proto_item_set_generated(it);
 	}
 }
 
-static void render_findings(struct igmpx_ctx *c)
+static void render_findings(struct igmpx_ctx *c, wmem_array_t *a)
 {
-	wmem_array_t *a = (wmem_array_t *)wmem_map_lookup(igmpx_state->findings,
-							  GUINT_TO_POINTER(c->pinfo->num));
-
 	for (guint i = 0; a && i < wmem_array_get_count(a); i++) {
 		const struct igmpx_tfinding *f = (const struct igmpx_tfinding *)wmem_array_index(a, i);
 		expert_add_info_format(c->pinfo, c->it.proto, igmpx_rule_ei(f->rule), "%s", f->text);
@@ -174,26 +234,31 @@ static void render_findings(struct igmpx_ctx *c)
 
 void igmpx_state_apply(struct igmpx_ctx *c)
 {
-	struct igmpx_link_event *ev;
+	const struct frame_state *fs;
 
 	/* Quoted in an ICMP error: not a message sent on the link. */
-	if (!igmpx_state || !igmpx_state->link || c->pinfo->flags.in_error_pkt)
+	if (!igmpx_state || c->pinfo->flags.in_error_pkt)
 		return;
-	ev = (struct igmpx_link_event *)p_get_proto_data(wmem_file_scope(), c->pinfo,
-							 proto_igmpx_state, IGMPX_STATE_KEY);
 	if (!PINFO_FD_VISITED(c->pinfo)) {
-		if (ev)
+		if (igmpx_state->last_fed == c->pinfo->num)
 			return;         /* a second IGMP message in the same frame */
+		igmpx_state->last_fed = c->pinfo->num;
 		igmpx_state_feed(c);
-		ev = (struct igmpx_link_event *)p_get_proto_data(wmem_file_scope(), c->pinfo,
-								 proto_igmpx_state, IGMPX_STATE_KEY);
 	} else if (!igmpx_state->finished) {
 		igmpx_state_finish();
 	}
-	if (!ev)
-		return;
-	render_links(c, ev);
-	render_findings(c);
+	fs = (const struct frame_state *)p_get_proto_data(wmem_file_scope(), c->pinfo,
+							  proto_igmpx_state, IGMPX_STATE_KEY);
+	if (fs) {
+		render_links(c, fs);
+		render_findings(c, fs->findings);
+	}
+	if (PINFO_FD_VISITED(c->pinfo) && wmem_map_size(igmpx_state->late)) {
+		fs = (const struct frame_state *)wmem_map_lookup(igmpx_state->late,
+								 GUINT_TO_POINTER(c->pinfo->num));
+		if (fs)
+			render_findings(c, fs->findings);
+	}
 }
 
 void igmpx_register_state(int proto, module_t *prefs)
