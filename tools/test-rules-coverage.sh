@@ -1,5 +1,6 @@
 #!/bin/sh
-# rules.coverage: every CONTENT rule of core/rules.def is triggered by some
+# rules.coverage: every rule of core/rules.def is triggered by some frame's
+# expect=; every CONTENT rule is triggered by some
 # frame's expect= in the capture descriptions, and has a clean twin: a frame
 # of the same capture whose expect= is that frame's without the rule (timing
 # rules left out of the comparison: they depend on what came before, e.g.
@@ -49,4 +50,14 @@ for r in $rules; do
 	*) echo "FAIL: $r: no frame's expect= triggers it"; fails=$((fails + 1)) ;;
 	esac
 done
-[ "$fails" -eq 0 ] && echo "PASS: $n CONTENT rules, each triggered and with a clean twin" || exit 1
+# TIMING rules: each triggered by some frame (their clean twins are whole
+# sequences, the *-ok captures of pcaps/timing, checked by expect= there).
+timing=$(sed -n 's/^RULE(\([a-z0-9_]*\),.*, TIMING,.*$/\1/p' "$def")
+[ -n "$timing" ] || { echo "FAIL: no TIMING rule in $def"; exit 1; }
+nt=0
+for r in $timing; do
+	nt=$((nt + 1))
+	awk '{ print $3 }' "$tmp" | tr , '\n' | grep -qx "$r" ||
+		{ echo "FAIL: $r: no frame's expect= triggers it"; fails=$((fails + 1)); }
+done
+[ "$fails" -eq 0 ] && echo "PASS: $n CONTENT rules, each triggered and with a clean twin; $nt TIMING rules, each triggered" || exit 1
