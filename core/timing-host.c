@@ -47,17 +47,21 @@ static bool old_host_present(const struct igmpx_link *l, uint64_t host_t, uint64
 	return host_t && t - host_t <= ohpi_us(l, t);
 }
 
-/* RFC 9776 §7.3.2: routers keep an older host present timer per group. */
+/* RFC 9776 §7.3.2: routers keep an older host present timer per group.
+ * The fact is told when it matters: a querier of a newer version is on the
+ * link (a v1 host under a v2 or v3 querier, a v2 host under a v3 one); with
+ * an older or no querier heard, nobody runs a compatibility mode for it. */
 static void older_host(struct tq_out *o, const struct tq_pkt *p, uint32_t group, int version)
 {
 	struct tq_group *g = group_get(o->l, group, o->t);
+	const struct tq_querier *q = tq_current_querier(o->l, o->t);
 	uint64_t *seen;
 	char a[16], b[16];
 
 	if (!g)
 		return;
 	seen = version == 1 ? &g->v1_host_t : &g->v2_host_t;
-	if (!old_host_present(o->l, *seen, o->t))
+	if (q && q->version > version && !old_host_present(o->l, *seen, o->t))
 		tq_emit(o, IGMPX_RULE_older_host, o->frame,
 			"IGMPv%d host %s for group %s: routers run the group in IGMPv%d "
 			"compatibility mode", version, ip4(p->src, a), ip4(group, b), version);
