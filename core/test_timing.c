@@ -290,9 +290,18 @@ static void test_compat(void)
 	v12(3, H1, IGMPX_T_V1_REPORT, 0, G1);
 	CHECK(count(IGMPX_RULE_compat_mode, 2) == 1, "v2 report in v1 mode");
 	CHECK(count(IGMPX_RULE_compat_mode, 3) == 0, "v1 report fine");
-	CHECK(count(IGMPX_RULE_older_host, 2) == 1 && count(IGMPX_RULE_older_host, 3) == 1,
-	      "older hosts v2, v1");
+	/* Under a v1 querier no router runs a compatibility mode for them. */
+	CHECK(count(IGMPX_RULE_older_host, 0) == 0, "no older host under a v1 querier");
 	CHECK(evs[3].response_to == 1, "v1 report answers the v1 query");
+
+	/* Under a v3 querier both are older hosts (§7.3.2), once per group. */
+	start(0);
+	v3query(1, R1, 0, 100, 2, 125);
+	v12(2, H1, IGMPX_T_V2_REPORT, 0, G1);
+	v12(3, H1, IGMPX_T_V1_REPORT, 0, G1);
+	v12(4, H1, IGMPX_T_V2_REPORT, 0, G1);
+	CHECK(count(IGMPX_RULE_older_host, 2) == 1 && count(IGMPX_RULE_older_host, 3) == 1 &&
+	      count(IGMPX_RULE_older_host, 4) == 0, "older hosts v2, v1 under a v3 querier");
 }
 
 /* RFC 9776 §5.1 and RFC 2236 §3. */
