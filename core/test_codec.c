@@ -1,26 +1,13 @@
 /* test_codec.c: unit tests of core/codec (parse, build, codes, checksum). */
 #include "codec.h"
 #include "ip.h"
+#include "test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (cond) {                                                  \
-			passed++;                                            \
-		} else {                                                     \
-			failed++;                                            \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__);                                 \
-			printf("\n");                                        \
-		}                                                            \
-	} while (0)
-
-#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+TEST_COUNTERS;
 
 /* Parse a copy of exactly len octets on the heap, so that a read past the
  * end is caught by AddressSanitizer in the sanitizer build. */
