@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # decode-samples.sh BUILD_DIR: decode every sample capture with tshark and
 # the installed igmpx plugin; write one full decode per capture and print a
-# summary (frames, messages by protocol, bad checksums, truncations).
+# summary (frames, messages by protocol, igmpx findings by severity).
 #
 # Until the harness exists this is what `./dev run` does after installing.
 set -euo pipefail
@@ -11,29 +11,48 @@ build=${1:?usage: decode-samples.sh BUILD_DIR}
 report="$build/report"
 mkdir -p "$report"
 
-run_tshark() {
-	if [ "$(id -u)" = 0 ]; then
-		tshark "$@" 2>/dev/null          # root: the global plugin folder
-	else
-		WIRESHARK_PLUGIN_DIR="$build/stage" tshark "$@" 2>/dev/null
-	fi
-}
+# IGMPX_STAGE set (the tests): the plugin staged there, tshark as nobody on
+# copies of the inputs (tests/lib.sh).  Else the installed plugin.
+if [ -n "${IGMPX_STAGE:-}" ]; then
+	. "$top/tests/lib.sh"
+	run_tshark() { tshark_as_user "$@" 2>/dev/null; }
+	input() { stage_input "$1"; }
+else
+	run_tshark() {
+		if [ "$(id -u)" = 0 ]; then
+			tshark "$@" 2>/dev/null          # root: the global plugin folder
+		else
+			WIRESHARK_PLUGIN_DIR="$build/stage" tshark "$@" 2>/dev/null
+		fi
+	}
+	input() { printf '%s\n' "$1"; }
+fi
 
 run_tshark -G plugins 2>/dev/null | grep -q 'igmpx\.so' ||
 	{ echo "decode-samples: tshark does not load igmpx.so (run ./dev install)" >&2; exit 1; }
 
 summary="$report/summary.txt"
-printf '%-34s %6s  %-44s %5s %5s\n' capture frames "messages by protocol" badck trunc > "$summary"
+printf '%-34s %6s  %-44s %5s %5s %5s %5s\n' capture frames "messages by protocol" \
+	error warn note chat > "$summary"
 for pcap in "$top"/pcaps/tcpdump/*.pcap "$top"/pcaps/linux/*.pcap "$build"/pcaps/*.pcap; do
 	[ -f "$pcap" ] || continue
 	name=$(basename "$pcap" .pcap)
+	pcap=$(input "$pcap")
 	run_tshark -r "$pcap" -V > "$report/$name.txt"
-	frames=$(run_tshark -r "$pcap" -T fields -e frame.number | wc -l)
-	protos=$(run_tshark -r "$pcap" -T fields -e _ws.col.Protocol | sort | uniq -c |
+	run_tshark -r "$pcap" -T fields -e _ws.col.Protocol > "$report/$name.protocols"
+	frames=$(wc -l < "$report/$name.protocols")
+	protos=$(sort "$report/$name.protocols" | uniq -c |
 		awk '{printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1}')
-	badck=$(run_tshark -r "$pcap" -Y 'igmpx.checksum.status == 0' | wc -l)
-	trunc=$(run_tshark -r "$pcap" -Y 'igmpx.truncated' | wc -l)
-	printf '%-34s %6s  %-44s %5s %5s\n' "$name" "$frames" "$protos" "$badck" "$trunc" >> "$summary"
+	rm -f "$report/$name.protocols"
+	# igmpx.rule.* findings by severity, from tshark's expert summary
+	# (two passes: the stateful analysis says some things only afterwards).
+	findings=$(run_tshark -r "$pcap" -2 -q -z expert | awk '
+		/^(Errors|Warns|Notes|Chats) \(/ { sev = $1 }
+		$3 == "IGMPX" { n[sev] += $1 }
+		END { printf "%d %d %d %d", n["Errors"], n["Warns"], n["Notes"], n["Chats"] }')
+	[ -n "$findings" ] || { echo "decode-samples: tshark failed on $pcap" >&2; exit 1; }
+	# shellcheck disable=SC2086
+	printf '%-34s %6s  %-44s %5s %5s %5s %5s\n' "$name" "$frames" "$protos" $findings >> "$summary"
 done
 cat "$summary"
 echo
