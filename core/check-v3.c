@@ -25,10 +25,23 @@ static int src_cmp(const void *a, const void *b)
  * unicast address breaks rule bad (§4.1.9, §4.2.10); each one listed again
  * is a source_duplicate (a source list is a set, §4.2.16), found by sorting
  * a copy so that 366 sources cost no 67,000 comparisons. */
+/* A short list is searched pairwise, without a copy to sort: most lists
+ * hold a source or two. */
+#define CK_SHORT_LIST 16
+
+static void duplicate(struct ck *c, size_t base, unsigned k, unsigned first, uint32_t a,
+		      const char *where)
+{
+	ck_emit(c, IGMPX_RULE_source_duplicate, G(base + 4u * k), 4,
+		"%s source %u is %s again (as source %u): listed twice", where, k + 1,
+		ck_addr(a), first + 1);
+}
+
 static void check_sources(struct ck *c, size_t base, unsigned n, enum igmpx_rule bad,
 			  const char *where)
 {
-	struct src_ix *v = n ? malloc(n * sizeof(*v)) : NULL;
+	uint32_t shortv[CK_SHORT_LIST];
+	struct src_ix *v = n > CK_SHORT_LIST ? malloc(n * sizeof(*v)) : NULL;
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t a = 0;
 		ck_u32(c, base + 4u * i, &a);
@@ -38,18 +51,25 @@ static void check_sources(struct ck *c, size_t base, unsigned n, enum igmpx_rule
 				where, i + 1, ck_addr(a), why);
 		if (v)
 			v[i] = (struct src_ix){ a, i };
+		else if (n <= CK_SHORT_LIST)
+			shortv[i] = a;
 	}
-	if (!v)
+	if (!v) {
+		for (unsigned k = 1; k < n && n <= CK_SHORT_LIST; k++)
+			for (unsigned j = 0; j < k; j++)
+				if (shortv[j] == shortv[k]) {
+					duplicate(c, base, k, j, shortv[k], where);
+					break;
+				}
 		return;
+	}
 	qsort(v, n, sizeof(*v), src_cmp);
 	for (unsigned k = 1, first = 0; k < n; k++) {
 		if (v[k].addr != v[first].addr) {
 			first = k;
 			continue;
 		}
-		ck_emit(c, IGMPX_RULE_source_duplicate, G(base + 4u * v[k].i), 4,
-			"%s source %u is %s again (as source %u): listed twice", where, v[k].i + 1,
-			ck_addr(v[k].addr), v[first].i + 1);
+		duplicate(c, base, v[k].i, v[first].i, v[k].addr, where);
 	}
 	free(v);
 }

@@ -358,6 +358,17 @@ static void c_dup_query(struct tb *t, int bad)
 	t->ip.dst = SSM1;
 	igmpx_build_v3_query(&t->w, 10, SSM1, 0, 0, 2, 125, 3, s, 3);
 }
+static void c_dup_long(struct tb *t, int bad)
+{
+	/* 20 sources: past the short-list path, through the sorted one. */
+	uint32_t s[20];
+	for (unsigned i = 0; i < 20; i++)
+		s[i] = IP4(198, 51, 100, 10 + i);
+	if (bad)
+		s[19] = s[2];
+	t->ip.dst = SSM1;
+	igmpx_build_v3_query(&t->w, 10, SSM1, 0, 0, 2, 125, 20, s, 20);
+}
 static void c_dup_record(struct tb *t, int bad)
 {
 	uint32_t s[] = { S1, bad ? S1 : S2 };
@@ -463,6 +474,7 @@ static const struct rcase cases[] = {
 	RC(record_source_e, v3_record_source, IGMP + 20, 4),
 	RC(dup_query, source_duplicate, IGMP + 20, 4),
 	RC(dup_record, source_duplicate, IGMP + 20, 4),
+	RC(dup_long, source_duplicate, IGMP + 12 + 4 * 19, 4),
 	RC(rgmp_group, rgmp_group, IGMP + 4, 4),
 	RC(rgmp_join, rgmp_group, IGMP + 4, 4),
 	RC(v0_code, v0_code, 20 + 1, 1),
