@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [--frames N] [--runs R] [--mix valid|all] [--keep FILE]
+# bench/run.sh [--frames N] [--runs R] [--mix valid|all] [--keep FILE] [--instructions]
 #
 # What igmpx costs next to Wireshark's built-in IGMP dissector.  Builds a
 # capture of N frames (default 1,000,000) from the project's captures, made
@@ -13,6 +13,9 @@
 #
 #   tshark -r BIG -q -z expert          and        tshark -r BIG -V > /dev/null
 #
+# (--instructions: the instructions executed instead, counted by valgrind's
+# callgrind, the same for every run on a busy machine; per frame, tshark's
+# start-up on a one-frame file taken off; use --frames 50000, it is slow)
 # with the plugin (every check and the stateful analysis on) and with the
 # built-in (-o igmpx.take_over:FALSE, same tshark, same file), and prints
 # the ratios plugin / built-in.  Targets: <= 1.10 for -z expert, <= 1.30
@@ -20,13 +23,14 @@
 # staged from $IGMPX_BUILD/stage, default ./build).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-frames=1000000 runs=5 keep="" mix=valid
+frames=1000000 runs=5 keep="" mix=valid instructions=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--frames) frames=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
 	--mix) mix=$2; shift 2 ;;
+	--instructions) instructions=1; shift ;;
 	*) echo "usage: bench/run.sh [--frames N] [--runs R] [--mix valid|all] [--keep FILE]" >&2
 	   exit 2 ;;
 	esac
@@ -105,10 +109,45 @@ median_s() {
 		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# instr ARGS...: instructions callgrind counts for one tshark run.
+instr() {
+	tshark_as_user --version > /dev/null 2>&1 || die "tshark does not run"
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			env -i PATH=/usr/bin:/bin HOME="$SCRATCH/home" \
+			WIRESHARK_PLUGIN_DIR="$SCRATCH/stage" \
+			valgrind --tool=callgrind --callgrind-out-file=/dev/null tshark "$@"
+	else
+		env HOME="$SCRATCH/home" WIRESHARK_PLUGIN_DIR="$SCRATCH/stage" \
+			valgrind --tool=callgrind --callgrind-out-file=/dev/null tshark "$@"
+	fi 2>&1 >/dev/null | awk '/I +refs:/ { gsub(",", "", $NF); print $NF }'
+}
+
+# instr_report NAME TARGET ARGS...: per-frame instruction ratio.
+instr_report() {
+	local n=$1 t=$2 p b p1 b1
+	shift 2
+	p=$(instr -r "$big" "$@"); b=$(instr -r "$big" "${off[@]}" "$@")
+	p1=$(instr -r "$one" "$@"); b1=$(instr -r "$one" "${off[@]}" "$@")
+	awk -v n="$n" -v t="$t" -v p="$p" -v b="$b" -v p1="$p1" -v b1="$b1" -v N="$frames" 'BEGIN {
+		r = (b - b1) > 0 ? (p - p1) / (b - b1) : 0
+		printf "%-10s plugin %.0f  built-in %.0f instructions per frame  ratio %s: %.3f (target <= %s)%s\n",
+		       n, (p - p1) / N, (b - b1) / N, n, r, t, (r > t) ? "  ABOVE TARGET" : "" }'
+}
+
 big="$SCRATCH/in/big.pcap"
 big_capture "$big"
-echo "capture ($mix): $(count "$big") frames, $(du -h "$big" | cut -f1), $runs run(s) each, CPU s (user+sys)"
 off=(-o igmpx.take_over:FALSE)
+if [ "$instructions" = 1 ]; then
+	command -v valgrind > /dev/null || die "valgrind is not installed"
+	one="$SCRATCH/in/one.pcapng"
+	editcap -r "$big" "$one" 1 && chmod a+r "$one"
+	echo "capture ($mix): $(count "$big") frames; instructions (callgrind), start-up taken off"
+	instr_report "-z expert" 1.10 -q -z expert
+	instr_report "-V" 1.30 -V
+	exit 0
+fi
+echo "capture ($mix): $(count "$big") frames, $(du -h "$big" | cut -f1), $runs run(s) each, CPU s (user+sys)"
 report() {   # report NAME TARGET PLUGIN_S BUILTIN_S
 	awk -v n="$1" -v t="$2" -v p="$3" -v b="$4" 'BEGIN {
 		r = b > 0 ? p / b : 0

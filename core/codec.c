@@ -448,9 +448,13 @@ uint8_t igmpx_code_encode(unsigned value, bool *exact)
 
 uint16_t igmpx_cksum(const uint8_t *buf, size_t len)
 {
-	uint32_t sum = 0;
+	/* RFC 1071 §2 (B): the sum may be taken over wider words and folded at
+	 * the end; 32-bit big-endian words add two 16-bit words at once. */
+	uint64_t sum = 0;
 	size_t i;
-	for (i = 0; i + 1 < len; i += 2)
+	for (i = 0; i + 3 < len; i += 4)
+		sum += get32(buf + i);
+	for (; i + 1 < len; i += 2)
 		sum += (uint32_t)buf[i] << 8 | buf[i + 1];
 	if (i < len)
 		sum += (uint32_t)buf[i] << 8;

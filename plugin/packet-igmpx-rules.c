@@ -111,7 +111,8 @@ static gboolean igmpx_rules_wanted(const struct igmpx_ctx *c)
 	return (expert_tap > 0 && have_tap_listener(expert_tap)) || igmpx_stats_wanted();
 }
 
-void igmpx_rules_apply(struct igmpx_ctx *c)
+/* Before the decode: run core/check and keep its findings in the context. */
+void igmpx_rules_check(struct igmpx_ctx *c)
 {
 	struct igmpx_finding f[IGMPX_FOUND_MAX];
 	struct igmpx_check_opts opts = { 0 };
@@ -132,8 +133,17 @@ void igmpx_rules_apply(struct igmpx_ctx *c)
 	opts.in_icmp_error = c->pinfo->flags.in_error_pkt || c->pinfo->fragmented;
 	n = igmpx_check_packet(ip, len, &opts, f, G_N_ELEMENTS(f));
 	n = MIN(n, G_N_ELEMENTS(f));
-	for (size_t i = 0; i < n; i++) {
-		attach_finding(c, &f[i], hlen);
+	if (!n)
+		return;
+	c->findings = (struct igmpx_finding *)wmem_memdup(c->pinfo->pool, f, n * sizeof(f[0]));
+	c->ip_hlen = hlen;
+	for (size_t i = 0; i < n; i++)
 		c->found[c->nfound++] = (guint16)f[i].rule;
-	}
+}
+
+/* After the decode: hang each finding on the field at fault. */
+void igmpx_rules_apply(struct igmpx_ctx *c)
+{
+	for (guint i = 0; i < c->nfound; i++)
+		attach_finding(c, &c->findings[i], c->ip_hlen);
 }

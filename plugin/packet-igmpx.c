@@ -82,8 +82,8 @@ void igmpx_note_span(struct igmpx_ctx *c, proto_item *item, size_t off, size_t l
 {
 	struct igmpx_span *grown;
 
-	if (!item)
-		return;
+	if (!item || !c->nfound)
+		return;         /* nothing to hang: no need to know where items are */
 	if (c->nspans == c->spans_cap) {
 		/* Past the inline ones (long source lists): twice as many, per packet. */
 		c->spans_cap = c->spans_cap ? 2 * c->spans_cap : IGMPX_SPANS_INLINE;
@@ -126,7 +126,9 @@ void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree)
 	 * Wireshark takes the sum in network order, as in_cksum() gives it. */
 	if (c->whole && !c->pinfo->fragmented && !c->pinfo->flags.in_error_pkt) {
 		flags = PROTO_CHECKSUM_VERIFY | PROTO_CHECKSUM_IN_CKSUM;
-		computed = g_htons(igmpx_cksum(c->buf, c->len));
+		/* The parse has summed it already: sum again only to say what a
+		 * bad one should be. */
+		computed = c->m.checksum_ok ? 0 : g_htons(igmpx_cksum(c->buf, c->len));
 	}
 	/* No expert item here: core/check's rule checksum is the one finding
 	 * (igmpx.rule.checksum), hung on this item. */
@@ -624,6 +626,7 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 	ti = proto_tree_add_item(tree, proto_igmpx, tvb, 0, -1, ENC_NA);
 	c.it.proto = ti;
 	c.tree = proto_item_add_subtree(ti, ett_igmpx);
+	igmpx_rules_check(&c);          /* before the fields: they note their octets if needed */
 	if (c.tree)
 		igmpx_note_span(&c, ti, 0, c.len);
 	if (name)

@@ -63,9 +63,13 @@ struct igmpx_ctx {
 	struct igmpx_span *spans;
 	guint nspans, spans_cap;
 	struct igmpx_span span_buf[IGMPX_SPANS_INLINE];
-	/* Set by igmpx_rules_apply: the content rules this packet breaks. */
+	/* Set by igmpx_rules_check, before the decode: the content rules this
+	 * packet breaks, their findings (pinfo->pool) and the IP header length;
+	 * items are recorded by octets only when there is a finding to hang. */
 	guint nfound;
 	guint16 found[IGMPX_FOUND_MAX];
+	struct igmpx_finding *findings;
+	size_t ip_hlen;
 };
 
 /* Adds a field at off when it lies whole inside the message (a shorter
@@ -101,6 +105,7 @@ void igmpx_info_ext(const struct igmpx_ctx *c, wmem_strbuf_t *info);
 #include <epan/prefs.h>
 void igmpx_register_rules(int proto);
 expert_field *igmpx_rule_ei(enum igmpx_rule r);
+void igmpx_rules_check(struct igmpx_ctx *c);
 void igmpx_rules_apply(struct igmpx_ctx *c);
 
 /* packet-igmpx-state.c: stateful analysis over the capture (core/timing). */
