@@ -81,3 +81,16 @@ decode_fields() {
 				print " " line
 		}'
 }
+
+# check_expected GOT WANT LABEL: with IGMPX_UPDATE=1 write WANT from GOT (to
+# be read by hand before committing); else fail (return 1) on any
+# difference, shown as a diff.
+check_expected() {
+	if [ "${IGMPX_UPDATE:-0}" = 1 ]; then
+		cp "$1" "$2"
+		echo "wrote $2: read it before committing"
+	elif ! diff -u "$2" "$1"; then
+		echo "FAIL $3: differs from $2 (- expected, + got)"
+		return 1
+	fi
+}

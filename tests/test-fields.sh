@@ -16,13 +16,7 @@ fail=0
 
 got="$SCRATCH/got"
 decode_fields "$pcap" > "$got" || die "$1: tshark failed"
-if [ "${IGMPX_UPDATE:-0}" = 1 ]; then
-	cp "$got" "$expected"
-	echo "wrote $expected: read it before committing"
-elif ! diff -u "$expected" "$got"; then
-	echo "FAIL $1: decode differs from $expected (- expected, + got)"
-	fail=1
-fi
+check_expected "$got" "$expected" "$1 (decode)" || fail=1
 
 if [ "$mode" = wellformed ]; then
 	bad=$(tshark_as_user -r "$pcap" -Y '_ws.malformed || _ws.expert.severity == "Error"' \

@@ -26,13 +26,9 @@ for pcap in "$@"; do
 	want="$expected_dir/stats.$name.txt"
 	tshark_as_user -r "$staged" -q -z igmpx,groups -z igmpx,rules > "$SCRATCH/got" ||
 		{ echo "FAIL $name: tshark failed"; fail=1; continue; }
-	if [ "${IGMPX_UPDATE:-0}" = 1 ]; then
-		cp "$SCRATCH/got" "$want"
-		echo "wrote $want: check it by hand before committing"
-	elif ! diff -u "$want" "$SCRATCH/got"; then
-		echo "FAIL $name: statistics differ from $want (- expected, + got)"
+	if ! check_expected "$SCRATCH/got" "$want" "$name (statistics)"; then
 		fail=1
-	else
+	elif [ "${IGMPX_UPDATE:-0}" != 1 ]; then
 		echo "ok $name"
 	fi
 done
