@@ -83,8 +83,8 @@ bool ck_u32(const struct ck *c, size_t off, uint32_t *v)
 
 const char *ck_addr(uint32_t a)
 {
-	static char bufs[4][16];
-	static unsigned next;
+	static _Thread_local char bufs[4][16];
+	static _Thread_local unsigned next;
 	char *b = bufs[next++ % 4];
 	snprintf(b, sizeof(bufs[0]), "%u.%u.%u.%u", a >> 24, a >> 16 & 0xFF, a >> 8 & 0xFF,
 		 a & 0xFF);

@@ -360,7 +360,7 @@ static void c_dup_query(struct tb *t, int bad)
 }
 static void c_dup_long(struct tb *t, int bad)
 {
-	/* 20 sources: past the short-list path, through the sorted one. */
+	/* 20 sources: a set larger than the smallest. */
 	uint32_t s[20];
 	for (unsigned i = 0; i < 20; i++)
 		s[i] = IP4(198, 51, 100, 10 + i);
@@ -368,6 +368,17 @@ static void c_dup_long(struct tb *t, int bad)
 		s[19] = s[2];
 	t->ip.dst = SSM1;
 	igmpx_build_v3_query(&t->w, 10, SSM1, 0, 0, 2, 125, 20, s, 20);
+}
+static void c_dup_huge(struct tb *t, int bad)
+{
+	/* 300 sources: a set too large for the stack, from the heap. */
+	uint32_t s[300];
+	for (unsigned i = 0; i < 300; i++)
+		s[i] = IP4(198, 51, 100 + i / 200, i % 200 + 1);
+	if (bad)
+		s[299] = s[7];
+	t->ip.dst = SSM1;
+	igmpx_build_v3_query(&t->w, 10, SSM1, 0, 0, 2, 125, 300, s, 300);
 }
 static void c_dup_record(struct tb *t, int bad)
 {
@@ -473,6 +484,7 @@ static const struct rcase cases[] = {
 	RC(record_source, v3_record_source, IGMP + 16, 4),
 	RC(record_source_e, v3_record_source, IGMP + 20, 4),
 	RC(dup_query, source_duplicate, IGMP + 20, 4),
+	RC(dup_huge, source_duplicate, IGMP + 12 + 4 * 299, 4),
 	RC(dup_record, source_duplicate, IGMP + 20, 4),
 	RC(dup_long, source_duplicate, IGMP + 12 + 4 * 19, 4),
 	RC(rgmp_group, rgmp_group, IGMP + 4, 4),
@@ -573,6 +585,36 @@ static void test_texts(void)
 	}
 	const char *ck = text_of("checksum", 1);
 	CHECK(strncmp(ck, "checksum 0xbad0, should be 0x", 29) == 0, "checksum text \"%s\"", ck);
+}
+
+/* Every repeat of a long list is found once, against its first listing:
+ * 240 sources, 80 addresses each listed three times. */
+static void test_many_duplicates(void)
+{
+	uint32_t s[240];
+	for (unsigned i = 0; i < 240; i++)
+		s[i] = IP4(203, 0, 113, i % 80 + 1);
+	struct tb t;
+	memset(&t, 0, sizeof(t));
+	igmpx_ipv4_defaults(&t.ip, ROUTER, SSM1);
+	igmpx_wbuf_init(&t.w, t.msg, sizeof(t.msg));
+	t.checksum = -1;
+	igmpx_build_v3_query(&t.w, 10, SSM1, 0, 0, 2, 125, 240, s, 240);
+	uint8_t pkt[4096];
+	static struct igmpx_finding f[200];
+	size_t len = tb_build(&t, pkt, sizeof(pkt));
+	size_t n = igmpx_check_packet(pkt, len, NULL, f, 200);
+	CHECK(n == 160, "240 sources, 80 distinct: %zu findings, want 160", n);
+	bool ok = true;
+	for (size_t k = 0; k < 160 && k < n; k++) {
+		unsigned i = 80 + (unsigned)k, first = i % 80;
+		char want[120];
+		snprintf(want, sizeof(want), "query source %u is 203.0.113.%u again (as source %u)",
+			 i + 1, first + 1, first + 1);
+		ok = ok && f[k].rule == IGMPX_RULE_source_duplicate &&
+		     f[k].offset == IGMP + 12 + 4 * i && strncmp(f[k].text, want, strlen(want)) == 0;
+	}
+	CHECK(ok, "each repeat named with its first listing");
 }
 
 /* ---- Cut buffers, order, bound ------------------------------------------------------------ */
@@ -682,6 +724,7 @@ int main(void)
 {
 	test_rule_cases();
 	test_texts();
+	test_many_duplicates();
 	test_cuts();
 	test_order_and_bound();
 	test_prefixes();
