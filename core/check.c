@@ -433,12 +433,11 @@ static enum igmpx_kind wire_kind(const struct ck *c)
 	return c->glen >= 2 && c->g[1] == 0 ? IGMPX_K_V1_QUERY : IGMPX_K_V2_QUERY;
 }
 
-static bool setup(struct ck *c, const uint8_t *ip, size_t len, const struct igmpx_check_opts *o)
+/* The packet's layout; c->h and c->m are already filled. */
+static void setup(struct ck *c, const uint8_t *ip, size_t len, const struct igmpx_check_opts *o)
 {
 	c->ip = ip;
 	c->len = len;
-	if (!igmpx_ipv4_parse(ip, len, &c->h) || c->h.proto != IGMPX_IPPROTO_IGMP)
-		return false;
 	c->goff = c->h.payload_off;
 	c->g = ip + c->goff;
 	c->glen = c->h.payload_len;
@@ -447,9 +446,23 @@ static bool setup(struct ck *c, const uint8_t *ip, size_t len, const struct igmp
 		c->wlen = c->glen;
 	c->cut = c->glen < c->wlen || (o && o->in_icmp_error) ||
 		 (o && o->reported_len > len);
-	igmpx_parse_to(c->g, c->glen, c->h.dst, &c->m);
 	c->kind = wire_kind(c);
-	return true;
+}
+
+static size_t run(struct ck *c)
+{
+	/* A query too short for a version (under 8 octets on the wire) is held
+	 * to no version's rules: only to its length and checksum. */
+	c->versionless = c->glen >= 1 && c->g[0] == IGMPX_T_QUERY && c->wlen < IGMPX_LEN_V12;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if (!(checks[i].kinds & BIT(c->kind)))
+			continue;
+		if (c->versionless && checks[i].fn != check_checksum && checks[i].fn != check_fixed &&
+		    checks[i].fn != check_ip_src)
+			continue;
+		checks[i].fn(c);
+	}
+	return c->total;
 }
 
 size_t igmpx_check_packet(const uint8_t *ip, size_t len, const struct igmpx_check_opts *opts,
@@ -459,18 +472,25 @@ size_t igmpx_check_packet(const uint8_t *ip, size_t len, const struct igmpx_chec
 	memset(&c, 0, sizeof(c));
 	c.out = out;
 	c.max = out ? max : 0;
-	if (!ip || !setup(&c, ip, len, opts))
+	if (!ip || !igmpx_ipv4_parse(ip, len, &c.h) || c.h.proto != IGMPX_IPPROTO_IGMP)
 		return 0;
-	/* A query too short for a version (under 8 octets on the wire) is held
-	 * to no version's rules: only to its length and checksum. */
-	c.versionless = c.glen >= 1 && c.g[0] == IGMPX_T_QUERY && c.wlen < IGMPX_LEN_V12;
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		if (!(checks[i].kinds & BIT(c.kind)))
-			continue;
-		if (c.versionless && checks[i].fn != check_checksum && checks[i].fn != check_fixed &&
-		    checks[i].fn != check_ip_src)
-			continue;
-		checks[i].fn(&c);
-	}
-	return c.total;
+	igmpx_parse_to(ip + c.h.payload_off, c.h.payload_len, c.h.dst, &c.m);
+	setup(&c, ip, len, opts);
+	return run(&c);
+}
+
+size_t igmpx_check_parsed(const uint8_t *ip, size_t len, const struct igmpx_ipv4 *h,
+			  const struct igmpx_msg *m, const struct igmpx_check_opts *opts,
+			  struct igmpx_finding *out, size_t max)
+{
+	struct ck c;
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.max = out ? max : 0;
+	if (!ip || h->proto != IGMPX_IPPROTO_IGMP)
+		return 0;
+	c.h = *h;
+	c.m = *m;
+	setup(&c, ip, len, opts);
+	return run(&c);
 }

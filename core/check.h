@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "ip.h"
 #include "rules.h"
 
 #define IGMPX_FINDING_TEXT 200
@@ -35,6 +36,13 @@ struct igmpx_check_opts {
  * many rules are broken in all (which may exceed max).  opts may be NULL.
  * The IGMP message is parsed with igmpx_parse_to() on the IP destination. */
 size_t igmpx_check_packet(const uint8_t *ip, size_t len, const struct igmpx_check_opts *opts,
+			  struct igmpx_finding *out, size_t max);
+
+/* The same for a packet its caller has parsed already (a dissector that
+ * decodes it too): h is igmpx_ipv4_parse(ip, len), m is igmpx_parse_to()
+ * of h's payload_len octets at payload_off, on h->dst. */
+size_t igmpx_check_parsed(const uint8_t *ip, size_t len, const struct igmpx_ipv4 *h,
+			  const struct igmpx_msg *m, const struct igmpx_check_opts *opts,
 			  struct igmpx_finding *out, size_t max);
 
 #endif

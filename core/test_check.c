@@ -35,6 +35,20 @@ static size_t check_exact(const uint8_t *p, size_t len, const struct igmpx_check
 	uint8_t *copy = malloc(len ? len : 1);
 	memcpy(copy, p, len);
 	size_t n = igmpx_check_packet(copy, len, o, f, max);
+	/* igmpx_check_parsed, given the parse, finds exactly the same. */
+	struct igmpx_ipv4 h;
+	if (igmpx_ipv4_parse(copy, len, &h)) {
+		struct igmpx_msg m;
+		static struct igmpx_finding g[MAXF];
+		igmpx_parse_to(copy + h.payload_off, h.payload_len, h.dst, &m);
+		size_t gmax = max < MAXF ? max : MAXF;
+		size_t k = igmpx_check_parsed(copy, len, &h, &m, o, g, gmax);
+		bool same = k == n;
+		for (size_t i = 0; same && i < n && i < gmax; i++)
+			same = g[i].rule == f[i].rule && g[i].offset == f[i].offset &&
+			       g[i].length == f[i].length && strcmp(g[i].text, f[i].text) == 0;
+		CHECK(same, "igmpx_check_parsed differs from igmpx_check_packet");
+	}
 	free(copy);
 	return n;
 }

@@ -22,6 +22,8 @@ TEST_COUNTERS;
 /* ---- The run: a link, its findings and events ---------------------------------- */
 
 static struct igmpx_link *link;
+/* Fed the same packets through igmpx_link_feed_parsed: must agree. */
+static struct igmpx_link *twin;
 static uint32_t frame;
 static struct igmpx_tfinding found[256];
 static size_t nfound;
@@ -34,6 +36,8 @@ static void start(unsigned tolerance_ms)
 	cfg.tolerance_ms = tolerance_ms;
 	igmpx_link_free(link);
 	link = igmpx_link_new(&cfg);
+	igmpx_link_free(twin);
+	twin = igmpx_link_new(&cfg);
 	frame = 0;
 	nfound = 0;
 	memset(evs, 0, sizeof(evs));
@@ -50,8 +54,24 @@ static void feed(double s, uint32_t src, uint32_t dst, struct igmpx_wbuf *w)
 	n = igmpx_ipv4_build(&spec, w->p, w->len, ip, sizeof(ip));
 	frame++;
 	size_t at = nfound < 256 ? nfound : 256;
-	nfound += igmpx_link_feed(link, frame, AT(s), ip, n, &evs[frame % 256],
-				  found + at, 256 - at);
+	size_t k = igmpx_link_feed(link, frame, AT(s), ip, n, &evs[frame % 256],
+				   found + at, 256 - at);
+
+	struct igmpx_ipv4 h;
+	struct igmpx_msg m;
+	struct igmpx_link_event ev;
+	static struct igmpx_tfinding tf[256];
+	CHECK(igmpx_ipv4_parse(ip, n, &h), "frame %u: IPv4 header", frame);
+	igmpx_parse_to(ip + h.payload_off, h.payload_len, h.dst, &m);
+	size_t tk = igmpx_link_feed_parsed(twin, frame, AT(s), &h, ip + h.payload_off, &m, &ev,
+					   tf, 256 - at);
+	bool same = tk == k && memcmp(&ev, &evs[frame % 256], sizeof(ev)) == 0;
+	for (size_t i = 0; same && i < k && i < 256 - at; i++)
+		same = tf[i].rule == found[at + i].rule && tf[i].frame == found[at + i].frame &&
+		       strcmp(tf[i].text, found[at + i].text) == 0;
+	CHECK(same,
+	      "frame %u: igmpx_link_feed_parsed differs from igmpx_link_feed", frame);
+	nfound += k;
 }
 
 static void finish(double s)

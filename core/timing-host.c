@@ -365,14 +365,18 @@ void tq_host_expire(struct tq_out *o, uint64_t now, bool at_end)
 		else
 			i++;
 	}
+	if (!l->n_members && !l->n_groups)
+		return;
+	/* The same for every entry: the querier's advertised timers, now. */
+	uint64_t ohpi = ohpi_us(l, now);
 	for (size_t i = 0; i < l->n_members;) {
-		if (now - l->members[i].last_t > ohpi_us(l, now))
+		if (now - l->members[i].last_t > ohpi)
 			TQ_DEL(l, members, i);
 		else
 			i++;
 	}
+	uint64_t keep = ohpi + 2 * (uint64_t)l->cfg.query_response_ds * 100 * US_PER_MS;
 	for (size_t i = 0; i < l->n_groups;) {
-		uint64_t keep = ohpi_us(l, now) + 2 * (uint64_t)l->cfg.query_response_ds * 100 * US_PER_MS;
 		if (now - l->groups[i].last_t > keep && !lmq_find(l, l->groups[i].group))
 			TQ_DEL(l, groups, i);
 		else

@@ -392,28 +392,20 @@ static void prune(struct igmpx_link *l, uint64_t now)
 
 /* ---- The feed --------------------------------------------------------------- */
 
-static bool tq_parse(const uint8_t *ip, size_t len, struct tq_pkt *p)
+/* Only whole, unfragmented IGMP messages with a right checksum are
+ * processed (RFC 9776 §4.1.2, §4.2.2: a message with a bad checksum is
+ * discarded). */
+static bool tq_usable(const struct igmpx_ipv4 *h, const struct igmpx_msg *m)
 {
-	struct igmpx_ipv4 h;
-
-	memset(p, 0, sizeof(*p));
-	if (!igmpx_ipv4_parse(ip, len, &h) || h.proto != IGMPX_IPPROTO_IGMP || (h.frag & 0x3FFF))
-		return false;
-	p->src = h.src;
-	p->dst = h.dst;
-	p->igmp = ip + h.payload_off;
-	p->len = h.payload_len;
-	/* Only whole messages with a right checksum are processed (RFC 9776
-	 * §4.1.2, §4.2.2: a message with a bad checksum is discarded). */
-	return igmpx_parse_to(p->igmp, p->len, h.dst, &p->m) == IGMPX_OK && p->m.checksum_ok;
+	return h->proto == IGMPX_IPPROTO_IGMP && !(h->frag & 0x3FFF) && m->status == IGMPX_OK &&
+	       m->checksum_ok;
 }
 
-size_t igmpx_link_feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
-		       const uint8_t *ip, size_t len, struct igmpx_link_event *ev,
-		       struct igmpx_tfinding *out, size_t max)
+static size_t feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
+		   const struct tq_pkt *p, struct igmpx_link_event *ev,
+		   struct igmpx_tfinding *out, size_t max)
 {
 	struct tq_out o = { link, frame, t_us, out, max, 0 };
-	struct tq_pkt p;
 
 	memset(ev, 0, sizeof(*ev));
 	/* Inside the model times are shifted by 1 us so that 0 means "never". */
@@ -425,24 +417,61 @@ size_t igmpx_link_feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
 	link->last_t = t_us;
 	tq_host_expire(&o, t_us, false);
 	prune(link, t_us);
-	if (!tq_parse(ip, len, &p))
+	if (!p)
 		return o.n;
-	switch (p.m.kind) {
+	switch (p->m.kind) {
 	case IGMPX_K_V1_QUERY:
 	case IGMPX_K_V2_QUERY:
 	case IGMPX_K_V3_QUERY:
-		query(&o, &p, ev);
+		query(&o, p, ev);
 		break;
 	case IGMPX_K_V1_REPORT:
 	case IGMPX_K_V2_REPORT:
 	case IGMPX_K_V2_LEAVE:
 	case IGMPX_K_V3_REPORT:
-		tq_host_report(&o, &p, ev);
+		tq_host_report(&o, p, ev);
 		break;
 	default:
 		break;
 	}
 	return o.n;
+}
+
+size_t igmpx_link_feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
+		       const uint8_t *ip, size_t len, struct igmpx_link_event *ev,
+		       struct igmpx_tfinding *out, size_t max)
+{
+	struct igmpx_ipv4 h;
+	struct tq_pkt p;
+	bool ok = igmpx_ipv4_parse(ip, len, &h) && h.proto == IGMPX_IPPROTO_IGMP;
+
+	if (ok) {
+		p.src = h.src;
+		p.dst = h.dst;
+		p.igmp = ip + h.payload_off;
+		p.len = h.payload_len;
+		igmpx_parse_to(p.igmp, p.len, h.dst, &p.m);
+		ok = tq_usable(&h, &p.m);
+	}
+	return feed(link, frame, t_us, ok ? &p : NULL, ev, out, max);
+}
+
+size_t igmpx_link_feed_parsed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
+			      const struct igmpx_ipv4 *h, const uint8_t *igmp,
+			      const struct igmpx_msg *m, struct igmpx_link_event *ev,
+			      struct igmpx_tfinding *out, size_t max)
+{
+	struct tq_pkt p;
+	bool ok = tq_usable(h, m);
+
+	if (ok) {
+		p.src = h->src;
+		p.dst = h->dst;
+		p.igmp = igmp;
+		p.len = h->payload_len;
+		p.m = *m;
+	}
+	return feed(link, frame, t_us, ok ? &p : NULL, ev, out, max);
 }
 
 size_t igmpx_link_finish(struct igmpx_link *link, uint64_t t_us,

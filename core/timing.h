@@ -51,6 +51,13 @@ void igmpx_link_free(struct igmpx_link *link);
 size_t igmpx_link_feed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
 		       const uint8_t *ip, size_t len, struct igmpx_link_event *ev,
 		       struct igmpx_tfinding *out, size_t max);
+/* The same for a packet its caller has parsed already: h is
+ * igmpx_ipv4_parse() of it, igmp its payload (h->payload_len octets) and m
+ * igmpx_parse_to() of that on h->dst. */
+size_t igmpx_link_feed_parsed(struct igmpx_link *link, uint32_t frame, uint64_t t_us,
+			      const struct igmpx_ipv4 *h, const uint8_t *igmp,
+			      const struct igmpx_msg *m, struct igmpx_link_event *ev,
+			      struct igmpx_tfinding *out, size_t max);
 
 /* The end of the capture (or of a harness case) at t_us: findings for the
  * windows still open. */

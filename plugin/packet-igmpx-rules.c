@@ -117,6 +117,7 @@ void igmpx_rules_check(struct igmpx_ctx *c)
 	struct igmpx_finding f[IGMPX_FOUND_MAX];
 	struct igmpx_check_opts opts = { 0 };
 	const guint8 *ip;
+	const struct igmpx_ipv4 *h;
 	size_t len, hlen, n;
 
 	c->nfound = 0;
@@ -131,7 +132,10 @@ void igmpx_rules_check(struct igmpx_ctx *c)
 	 * unreassembled datagram is, like an ICMP quote, the start of a message
 	 * whose length and checksum cannot be judged. */
 	opts.in_icmp_error = c->pinfo->flags.in_error_pkt || c->pinfo->fragmented;
-	n = igmpx_check_packet(ip, len, &opts, f, G_N_ELEMENTS(f));
+	if ((h = igmpx_ip_parsed(c)) != NULL && !opts.in_icmp_error && !opts.reported_len)
+		n = igmpx_check_parsed(ip, len, h, &c->m, &opts, f, G_N_ELEMENTS(f));
+	else
+		n = igmpx_check_packet(ip, len, &opts, f, G_N_ELEMENTS(f));
 	n = MIN(n, G_N_ELEMENTS(f));
 	if (!n)
 		return;

@@ -155,7 +155,11 @@ static void igmpx_state_feed(struct igmpx_ctx *c)
 
 	if (!link || !c->whole || !(ip = state_ip_packet(c, &len)))
 		return;
-	n = igmpx_link_feed(link, pinfo->num, t_us, ip, len, &ev, f, G_N_ELEMENTS(f));
+	if (igmpx_ip_parsed(c))
+		n = igmpx_link_feed_parsed(link, pinfo->num, t_us, &c->iph, c->buf, &c->m, &ev, f,
+					   G_N_ELEMENTS(f));
+	else
+		n = igmpx_link_feed(link, pinfo->num, t_us, ip, len, &ev, f, G_N_ELEMENTS(f));
 	igmpx_state->last_t_us = t_us;
 	keep_findings(&fs, pinfo->num, f, MIN(n, G_N_ELEMENTS(f)));
 	if (ev.response_to || ev.querier_frame || c->m.type == IGMPX_T_QUERY) {

@@ -165,40 +165,69 @@ proto_item *igmpx_add_partial(struct igmpx_ctx *c, size_t off)
 
 /* RFC 791: version 4, IHL in words, Total Length, Protocol at octet 9.
  * A header quoted in an ICMP error keeps the Total Length of the
- * original, longer than what is quoted. */
-static gboolean igmpx_is_ip_header_of(const struct igmpx_ctx *c, tvbuff_t *ds, gint at, gint hlen)
+ * original, longer than what is quoted.  h: hlen octets of a candidate. */
+static gboolean igmpx_is_ip_header_of(const struct igmpx_ctx *c, const guint8 *h, size_t hlen)
 {
-	guint8 vihl;
-
-	if (!tvb_bytes_exist(ds, at, 10))
+	if ((h[0] >> 4) != 4 || (size_t)(h[0] & 0x0F) * 4 != hlen || h[9] != 2)
 		return FALSE;
-	vihl = tvb_get_guint8(ds, at);
-	if ((vihl >> 4) != 4 || (vihl & 0x0F) * 4 != hlen || tvb_get_guint8(ds, at + 9) != 2)
-		return FALSE;
-	return c->pinfo->flags.in_error_pkt || tvb_get_ntohs(ds, at + 2) >= hlen + c->len;
+	return c->pinfo->flags.in_error_pkt || pntoh16(h + 2) >= hlen + c->len;
 }
 
-const guint8 *igmpx_ip_packet(struct igmpx_ctx *c, size_t *len, size_t *hlen)
+static const guint8 *igmpx_find_ip(struct igmpx_ctx *c, size_t *len, size_t *hlen)
 {
 	tvbuff_t *ds = tvb_get_ds_tvb(c->tvb);
 	gint at = tvb_raw_offset(c->tvb);
 	guint captured = tvb_captured_length(c->tvb);
+	gint lo;
+	const guint8 *all;
 
 	if (!ds || at < 20)
 		return NULL;
-	/* The message's octets must be the data source's octets at that
+	/* Up to 60 octets before the message and the message, read at once.
+	 * The message's octets must be the data source's octets at that
 	 * offset (not a reassembled or decrypted copy of them). */
-	if (captured && (!tvb_bytes_exist(ds, at, 1) ||
-			 tvb_get_ptr(ds, at, 1) != tvb_get_ptr(c->tvb, 0, 1)))
+	lo = at > 60 ? at - 60 : 0;
+	if (!tvb_bytes_exist(ds, lo, at - lo + (gint)captured))
+		return NULL;
+	all = tvb_get_ptr(ds, lo, at - lo + (gint)captured);
+	if (captured && all + (at - lo) != tvb_get_ptr(c->tvb, 0, 1))
 		return NULL;
 	for (gint h = 20; h <= 60 && h <= at; h += 4) {
-		if (!igmpx_is_ip_header_of(c, ds, at - h, h))
+		if (!igmpx_is_ip_header_of(c, all + (at - lo) - h, (size_t)h))
 			continue;
 		*hlen = (size_t)h;
 		*len = (size_t)h + captured;
-		return tvb_get_ptr(ds, at - h, (gint)*len);
+		return all + (at - lo) - h;
 	}
 	return NULL;
+}
+
+const guint8 *igmpx_ip_packet(struct igmpx_ctx *c, size_t *len, size_t *hlen)
+{
+	if (!c->ip_looked) {
+		c->ip_looked = TRUE;
+		c->ip = igmpx_find_ip(c, &c->ip_len, &c->ip_hdr);
+	}
+	*len = c->ip_len;
+	*hlen = c->ip_hdr;
+	return c->ip;
+}
+
+const struct igmpx_ipv4 *igmpx_ip_parsed(struct igmpx_ctx *c)
+{
+	size_t len, hlen;
+	const guint8 *ip;
+
+	if (c->iph_looked)
+		return c->iph_ok ? &c->iph : NULL;
+	c->iph_looked = TRUE;
+	ip = igmpx_ip_packet(c, &len, &hlen);
+	/* c->m is core's parse of exactly the payload, on this destination. */
+	c->iph_ok = ip && c->whole && !c->pinfo->flags.in_error_pkt && len == hlen + c->len &&
+		    igmpx_ipv4_parse(ip, len, &c->iph) && c->iph.proto == IGMPX_IPPROTO_IGMP &&
+		    c->iph.payload_off == hlen && c->iph.payload_len == c->len &&
+		    c->pinfo->dst.type == AT_IPv4 && c->iph.dst == pntoh32(c->pinfo->dst.data);
+	return c->iph_ok ? &c->iph : NULL;
 }
 
 static size_t igmpx_fixed_len(enum igmpx_kind k);

@@ -18,6 +18,7 @@
 #include <wsutil/str_util.h>
 
 #include "codec.h"
+#include "ip.h"
 
 #define IGMPX_IP4_FMT "%u.%u.%u.%u"
 #define IGMPX_IP4_ARGS(a) ((a) >> 24) & 0xFF, ((a) >> 16) & 0xFF, ((a) >> 8) & 0xFF, (a) & 0xFF
@@ -70,6 +71,11 @@ struct igmpx_ctx {
 	guint16 found[IGMPX_FOUND_MAX];
 	struct igmpx_finding *findings;
 	size_t ip_hlen;
+	/* The IPv4 packet around the message, looked for once. */
+	gboolean ip_looked, iph_looked, iph_ok;
+	const guint8 *ip;
+	size_t ip_len, ip_hdr;
+	struct igmpx_ipv4 iph;
 };
 
 /* Adds a field at off when it lies whole inside the message (a shorter
@@ -83,6 +89,10 @@ void igmpx_note_span(struct igmpx_ctx *c, proto_item *item, size_t off, size_t l
  * the header.  NULL when no IPv4 header ends right where the message starts
  * (a reassembled datagram, IGMP over something other than IPv4). */
 const guint8 *igmpx_ip_packet(struct igmpx_ctx *c, size_t *len, size_t *hlen);
+/* Its header parsed, when c->m is core's parse of exactly its payload on
+ * its destination (whole, captured as it came): core's checks can then
+ * take both instead of parsing again.  NULL otherwise. */
+const struct igmpx_ipv4 *igmpx_ip_parsed(struct igmpx_ctx *c);
 /* The checksum at octet 2, verified over the whole message. */
 void igmpx_add_checksum(struct igmpx_ctx *c, proto_tree *tree);
 /* igmpx.group at off; remembered in c->it.group. */
