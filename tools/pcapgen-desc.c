@@ -275,7 +275,7 @@ uint64_t pg_time_us(const struct pg_line *l, const char *key, uint64_t def)
 
 /* Splits text into l: words before the first key are allowed only as the
  * line's word; a frame line may hold its word after keys. */
-static bool tokenize(char *text, const char *file, int lineno, struct pg_line *l)
+bool pg_line_parse(const char *text, const char *file, int lineno, struct pg_line *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->buf = strdup(text);
@@ -304,7 +304,7 @@ static bool tokenize(char *text, const char *file, int lineno, struct pg_line *l
 	return true;
 }
 
-static void line_free(struct pg_line *l)
+void pg_line_free(struct pg_line *l)
 {
 	free(l->buf);
 	l->buf = NULL;
@@ -325,9 +325,9 @@ static void flush_frame(struct reader *r)
 	if (!r->fd)
 		return;
 	pg_frame_build(r->fd, r->cap);
-	line_free(&r->fd->head);
+	pg_line_free(&r->fd->head);
 	for (int i = 0; i < r->fd->nsubs; i++)
-		line_free(&r->fd->subs[i]);
+		pg_line_free(&r->fd->subs[i]);
 	free(r->fd);
 	r->fd = NULL;
 }
@@ -400,16 +400,16 @@ static void start_frame(struct reader *r, char *rest, int lineno)
 	struct pg_frame_desc *fd = calloc(1, sizeof(*fd));
 	if (!fd)
 		exit(2);
-	if (!tokenize(rest, r->file, lineno, &fd->head) || !r->cap) {
+	if (!pg_line_parse(rest, r->file, lineno, &fd->head) || !r->cap) {
 		if (!r->cap)
 			pg_err(&fd->head, "frame before any capture");
-		line_free(&fd->head);
+		pg_line_free(&fd->head);
 		free(fd);
 		return;
 	}
 	if (!fd->head.word) {
 		pg_err(&fd->head, "frame without a message keyword");
-		line_free(&fd->head);
+		pg_line_free(&fd->head);
 		free(fd);
 		return;
 	}
@@ -428,13 +428,13 @@ static void add_sub(struct reader *r, char *text, int lineno)
 		return;
 	}
 	struct pg_line *l = &r->fd->subs[r->fd->nsubs];
-	if (!tokenize(text, r->file, lineno, l)) {
-		line_free(l);
+	if (!pg_line_parse(text, r->file, lineno, l)) {
+		pg_line_free(l);
 		return;
 	}
 	if (!l->word) {
 		pg_err(l, "continuation line without a word (record, block, entry)");
-		line_free(l);
+		pg_line_free(l);
 		return;
 	}
 	r->fd->nsubs++;

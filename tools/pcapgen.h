@@ -80,6 +80,10 @@ extern unsigned pg_errors;
 void pg_err(const struct pg_line *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool pg_read_file(const char *path, struct pg_set *set);
+/* One line of text into l (a copy is kept in l->buf); false on an error,
+ * named with file:lineno.  pg_line_free releases it. */
+bool pg_line_parse(const char *text, const char *file, int lineno, struct pg_line *l);
+void pg_line_free(struct pg_line *l);
 void pg_set_free(struct pg_set *set);
 
 const char *pg_get(const struct pg_line *l, const char *key);
@@ -124,7 +128,7 @@ const struct pg_msg *pg_msg_find(const char *word);
 void pg_msg_list(char *out, size_t cap);   /* "v0 v1query ..." */
 extern const char pg_common_keys[];
 
-/* ---- igmpx-pcapgen.c ---- */
+/* ---- pcapgen-frame.c ---- */
 /* Builds the frame of fd and appends it to cap (errors are counted). */
 void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap);
 
