@@ -32,6 +32,7 @@ enum igmpx_severity {
 enum igmpx_rule_kind {
 	IGMPX_RULE_CONTENT,        /* one packet: core/check */
 	IGMPX_RULE_TIMING,         /* across packets: core/timing */
+	IGMPX_RULE_IUT,            /* an answer to a stimulus: the harness, live */
 };
 
 struct igmpx_rule_info {
