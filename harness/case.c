@@ -1,0 +1,481 @@
+/* case.c: a conformance case, a YAML file read with libyaml.
+ *
+ *   id: H3-GQ-RESPONSE                  title: ...
+ *   rfc: RFC 9776 §5.2                  level: MUST | SHOULD | MAY | NEG
+ *   role: host | router                 versions: [3]
+ *   deadline: 30                        (seconds; default 60)
+ *   steps:
+ *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B)
+ *     - leave: 239.1.1.1
+ *     - set_version: 2
+ *     - wait: 1.5                       (an expression)
+ *     - send: v3query mrc=20            (a frame description, pcaps/README.md;
+ *                                        continuation lines in a block scalar)
+ *     - replay: pcaps/linux/linux-v3.pcap   (frames: 2-4)
+ *     - expect: v3report group=239.1.1.1 record=IS_EX
+ *       within: [0, mrt]                (expressions, seconds after the last stimulus)
+ *       count: 2 | [1, 3]               (default: at least one)
+ *       rule: query_response            (core/rules.def)
+ *       need: true                      (a precondition: unmet is INCONCLUSIVE)
+ *     - expect_none: report group=239.1.1.1
+ *       within: [0, mrt + 1]
+ *       rule: no_state_no_report
+ *
+ * Every error is printed as FILE:LINE: what, and all of them are found in
+ * one reading. */
+#include "hx.h"
+#include "pcapgen.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct rd {
+	const char *path;
+	yaml_document_t *doc;
+	unsigned errors;
+};
+
+static void err(struct rd *r, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void err(struct rd *r, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%zu: ", r->path, n ? n->start_mark.line + 1 : 1);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	r->errors++;
+}
+
+static int line(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static const char *scalar(struct rd *r, const yaml_node_t *n, const char *what)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		err(r, n, "%s: a single value expected", what);
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+static char *dup_scalar(struct rd *r, const yaml_node_t *n, const char *what)
+{
+	const char *s = scalar(r, n, what);
+	return s ? strdup(s) : NULL;
+}
+
+static bool number(struct rd *r, const yaml_node_t *n, const char *what, double min, double max,
+		   double *out)
+{
+	const char *s = scalar(r, n, what);
+	char *end;
+
+	if (!s)
+		return false;
+	*out = strtod(s, &end);
+	if (end == s || *end || *out < min || *out > max) {
+		err(r, n, "%s: \"%s\" is not a number from %g to %g", what, s, min, max);
+		return false;
+	}
+	return true;
+}
+
+/* Walks a mapping: calls fn for each key/value pair. */
+#define FOR_PAIRS(doc, map, k, v)                                                     \
+	for (yaml_node_pair_t *pr_ = (map)->data.mapping.pairs.start;                 \
+	     pr_ < (map)->data.mapping.pairs.top &&                                   \
+	     ((k) = yaml_document_get_node(doc, pr_->key),                            \
+	      (v) = yaml_document_get_node(doc, pr_->value), 1);                      \
+	     pr_++)
+
+static unsigned versions(struct rd *r, const yaml_node_t *n)
+{
+	unsigned set = 0;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		double d;
+		if (number(r, n, "versions", 1, 3, &d))
+			set |= 1u << (unsigned)d;
+		return set;
+	}
+	if (n->type != YAML_SEQUENCE_NODE) {
+		err(r, n, "versions: a list such as [2, 3]");
+		return 0;
+	}
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		double d;
+		if (number(r, yaml_document_get_node(r->doc, *i), "versions", 1, 3, &d))
+			set |= 1u << (unsigned)d;
+	}
+	return set;
+}
+
+/* A window or a duration is checked at load with every name at 1 s, so
+ * that a typo is found before anything runs. */
+static char *expression(struct rd *r, const yaml_node_t *n, const char *what)
+{
+	static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	char e[200];
+	double d;
+	const char *s = scalar(r, n, what);
+
+	if (!s)
+		return NULL;
+	if (!hx_expr_eval(s, &ones, &d, e, sizeof(e)) && !strstr(e, "below 0")) {
+		err(r, n, "%s: %s", what, e);
+		return NULL;
+	}
+	return strdup(s);
+}
+
+static void window(struct rd *r, const yaml_node_t *n, struct hx_step *s)
+{
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.top - n->data.sequence.items.start != 2) {
+		err(r, n, "within: [LOW, HIGH], two expressions in seconds");
+		return;
+	}
+	s->lo = expression(r, yaml_document_get_node(r->doc, n->data.sequence.items.start[0]),
+			   "within");
+	s->hi = expression(r, yaml_document_get_node(r->doc, n->data.sequence.items.start[1]),
+			   "within");
+}
+
+static void count(struct rd *r, const yaml_node_t *n, struct hx_step *s)
+{
+	double lo, hi;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		if (number(r, n, "count", 0, 1000, &lo))
+			s->count_min = s->count_max = (unsigned)lo;
+		return;
+	}
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.top - n->data.sequence.items.start != 2) {
+		err(r, n, "count: N or [MIN, MAX]");
+		return;
+	}
+	if (number(r, yaml_document_get_node(r->doc, n->data.sequence.items.start[0]), "count", 0,
+		   1000, &lo) &&
+	    number(r, yaml_document_get_node(r->doc, n->data.sequence.items.start[1]), "count", lo,
+		   1000, &hi)) {
+		s->count_min = (unsigned)lo;
+		s->count_max = (unsigned)hi;
+	}
+	if (s->count_max == 0 && s->kind == HX_STEP_EXPECT)
+		err(r, n, "count: [0, 0] is expect_none");
+}
+
+/* send: the description text, as pcapgen reads it: a frame line, then
+ * continuation lines.  The source defaults to the harness's address. */
+static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
+{
+	struct pg_frame_desc *fd = calloc(1, sizeof(*fd));
+	struct pg_capture cap = { 0 };
+	unsigned before = pg_errors;
+	char *text = strdup(s->text), *save = NULL;
+	int ln = line(n) + (n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			    n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE);
+	bool head = true;
+
+	if (!fd || !text)
+		exit(2);
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save), ln++) {
+		if (head) {
+			if (!pg_line_parse(l, r->path, ln, &fd->head))
+				goto out;
+			head = false;
+		} else if (fd->nsubs < PG_MAX_SUBS) {
+			if (!pg_line_parse(l, r->path, ln, &fd->subs[fd->nsubs++]))
+				goto out;
+		} else {
+			err(r, n, "send: over %d continuation lines", PG_MAX_SUBS);
+			goto out;
+		}
+	}
+	if (head || !fd->head.word) {
+		err(r, n, "send: a message keyword expected (v3query, v2query, ...)");
+		goto out;
+	}
+	if (pg_has(&fd->head, "at"))
+		pg_err(&fd->head, "send: at= has no meaning here (the step's place in steps is its time)");
+	if (!pg_has(&fd->head, "src") && fd->head.nkv < PG_MAX_KV) {
+		fd->head.kv[fd->head.nkv].key = (char *)"src";
+		fd->head.kv[fd->head.nkv++].val = (char *)"192.0.2.1";
+	}
+	if (pg_errors == before)
+		pg_frame_build(fd, &cap);
+	if (pg_errors == before && cap.nframes == 1) {
+		s->frame = cap.frames[0].bytes;
+		s->frame_len = cap.frames[0].len;
+	}
+out:
+	r->errors += pg_errors - before;
+	pg_line_free(&fd->head);
+	for (int i = 0; i < fd->nsubs; i++)
+		pg_line_free(&fd->subs[i]);
+	free(cap.frames);
+	free(fd);
+	free(text);
+}
+
+static const char *const step_words[] = {
+	[HX_STEP_JOIN] = "join", [HX_STEP_LEAVE] = "leave", [HX_STEP_SET_VERSION] = "set_version",
+	[HX_STEP_WAIT] = "wait", [HX_STEP_SEND] = "send", [HX_STEP_REPLAY] = "replay",
+	[HX_STEP_EXPECT] = "expect", [HX_STEP_EXPECT_NONE] = "expect_none",
+};
+
+/* Which keys each step takes besides its own word. */
+static bool key_ok(enum hx_step_kind k, const char *key)
+{
+	switch (k) {
+	case HX_STEP_JOIN:
+		return !strcmp(key, "mode") || !strcmp(key, "sources");
+	case HX_STEP_REPLAY:
+		return !strcmp(key, "frames");
+	case HX_STEP_EXPECT:
+		return !strcmp(key, "within") || !strcmp(key, "count") || !strcmp(key, "rule") ||
+		       !strcmp(key, "need");
+	case HX_STEP_EXPECT_NONE:
+		return !strcmp(key, "within") || !strcmp(key, "rule");
+	default:
+		return false;
+	}
+}
+
+static bool group_ok(const char *s)
+{
+	unsigned a, b, c, d;
+	char extra;
+
+	return sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a >= 224 && a <= 239 &&
+	       b < 256 && c < 256 && d < 256;
+}
+
+static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
+{
+	yaml_node_t *k, *v, *word = NULL, *arg = NULL;
+	struct hx_step s = { .line = line(n), .count_min = 1, .rule = IGMPX_RULE_COUNT };
+	bool have = false;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		err(r, n, "a step is a mapping such as \"- send: v3query\"");
+		return;
+	}
+	FOR_PAIRS(r->doc, n, k, v) {
+		const char *key = scalar(r, k, "step key");
+		for (size_t i = 0; key && i < sizeof(step_words) / sizeof(step_words[0]); i++)
+			if (!strcmp(key, step_words[i])) {
+				if (have)
+					err(r, k, "two actions in one step: %s and %s",
+					    (const char *)word->data.scalar.value, key);
+				have = true;
+				word = k;
+				arg = v;
+				s.kind = (enum hx_step_kind)i;
+			}
+	}
+	if (!have) {
+		err(r, n, "a step needs one of: join leave set_version wait send replay expect expect_none");
+		return;
+	}
+	s.text = dup_scalar(r, arg, (const char *)word->data.scalar.value);
+	FOR_PAIRS(r->doc, n, k, v) {
+		const char *key = scalar(r, k, "step key");
+		if (!key || k == word)
+			continue;
+		if (!key_ok(s.kind, key)) {
+			err(r, k, "%s takes no \"%s\"", step_words[s.kind], key);
+			continue;
+		}
+		if (!strcmp(key, "mode")) {
+			s.mode = dup_scalar(r, v, "mode");
+			if (s.mode && strcmp(s.mode, "include") && strcmp(s.mode, "exclude"))
+				err(r, v, "mode: include or exclude, not \"%s\"", s.mode);
+		} else if (!strcmp(key, "sources")) {
+			s.sources = dup_scalar(r, v, "sources");
+		} else if (!strcmp(key, "frames")) {
+			unsigned a, b;
+			s.range = dup_scalar(r, v, "frames");
+			if (s.range && (sscanf(s.range, "%u-%u", &a, &b) != 2 || !a || b < a))
+				err(r, v, "frames: A-B, frame numbers from 1, A <= B");
+		} else if (!strcmp(key, "within")) {
+			window(r, v, &s);
+		} else if (!strcmp(key, "count")) {
+			count(r, v, &s);
+		} else if (!strcmp(key, "rule")) {
+			const char *id = scalar(r, v, "rule");
+			if (id && (s.rule = igmpx_rule_by_id(id)) == IGMPX_RULE_COUNT)
+				err(r, v, "rule: no rule \"%s\" in core/rules.def", id);
+		} else if (!strcmp(key, "need")) {
+			const char *b = scalar(r, v, "need");
+			s.need = b && !strcmp(b, "true");
+			if (b && strcmp(b, "true") && strcmp(b, "false"))
+				err(r, v, "need: true or false");
+		}
+	}
+	if (!s.text)
+		goto add;
+	switch (s.kind) {
+	case HX_STEP_JOIN:
+	case HX_STEP_LEAVE:
+		if (!group_ok(s.text))
+			err(r, arg, "%s: \"%s\" is not a multicast group address", step_words[s.kind],
+			    s.text);
+		if (s.sources && !s.mode)
+			err(r, arg, "join: sources: needs mode: include or exclude");
+		break;
+	case HX_STEP_SET_VERSION:
+		if (strcmp(s.text, "1") && strcmp(s.text, "2") && strcmp(s.text, "3"))
+			err(r, arg, "set_version: 1, 2 or 3");
+		break;
+	case HX_STEP_WAIT:
+		s.lo = expression(r, arg, "wait");
+		break;
+	case HX_STEP_SEND:
+		build_send(r, arg, &s);
+		break;
+	case HX_STEP_REPLAY:
+		break;
+	case HX_STEP_EXPECT:
+	case HX_STEP_EXPECT_NONE:
+		if (!hx_match_parse(s.text, r->path, line(arg), &s.match))
+			r->errors++;
+		if (!s.lo)
+			err(r, n, "%s needs within: [LOW, HIGH]", step_words[s.kind]);
+		if (s.rule == IGMPX_RULE_COUNT)
+			err(r, n, "%s needs rule: (the rule of core/rules.def it checks)",
+			    step_words[s.kind]);
+		if (s.kind == HX_STEP_EXPECT_NONE)
+			s.count_min = s.count_max = 0;
+		break;
+	}
+add:
+	c->steps = realloc(c->steps, (c->nsteps + 1) * sizeof(*c->steps));
+	if (!c->steps)
+		exit(2);
+	c->steps[c->nsteps++] = s;
+}
+
+static const char *const levels[] = { "MUST", "SHOULD", "MAY", "NEG" };
+
+bool hx_case_load(const char *path, struct hx_case *c)
+{
+	struct rd r = { path, NULL, 0 };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	FILE *f = fopen(path, "rb");
+	yaml_node_t *root, *k, *v;
+	bool seen_steps = false;
+
+	memset(c, 0, sizeof(*c));
+	c->path = strdup(path);
+	c->deadline_s = 60;
+	if (!f) {
+		fprintf(stderr, "%s: cannot open: %m\n", path);
+		return false;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		fprintf(stderr, "%s:%zu:%zu: %s%s%s\n", path, parser.problem_mark.line + 1,
+			parser.problem_mark.column + 1, parser.problem ? parser.problem : "YAML error",
+			parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return false;
+	}
+	r.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		err(&r, root, "a case is a mapping (id:, title:, rfc:, level:, role:, versions:, steps:)");
+		goto out;
+	}
+	FOR_PAIRS(&doc, root, k, v) {
+		const char *key = scalar(&r, k, "key");
+		if (!key)
+			continue;
+		if (!strcmp(key, "id")) {
+			c->id = dup_scalar(&r, v, "id");
+		} else if (!strcmp(key, "title")) {
+			c->title = dup_scalar(&r, v, "title");
+		} else if (!strcmp(key, "rfc")) {
+			c->rfc = dup_scalar(&r, v, "rfc");
+		} else if (!strcmp(key, "level")) {
+			c->level = dup_scalar(&r, v, "level");
+			bool ok = false;
+			for (size_t i = 0; c->level && i < 4; i++)
+				ok = ok || !strcmp(c->level, levels[i]);
+			if (c->level && !ok)
+				err(&r, v, "level: MUST, SHOULD, MAY or NEG, not \"%s\"", c->level);
+		} else if (!strcmp(key, "role")) {
+			c->role = dup_scalar(&r, v, "role");
+			if (c->role && strcmp(c->role, "host") && strcmp(c->role, "router"))
+				err(&r, v, "role: host or router, not \"%s\"", c->role);
+		} else if (!strcmp(key, "versions")) {
+			c->versions = versions(&r, v);
+		} else if (!strcmp(key, "deadline")) {
+			number(&r, v, "deadline", 1, 3600, &c->deadline_s);
+		} else if (!strcmp(key, "steps")) {
+			seen_steps = true;
+			if (v->type != YAML_SEQUENCE_NODE) {
+				err(&r, v, "steps: a list of steps");
+				continue;
+			}
+			for (yaml_node_item_t *i = v->data.sequence.items.start;
+			     i < v->data.sequence.items.top; i++)
+				step(&r, yaml_document_get_node(&doc, *i), c);
+		} else {
+			err(&r, k, "unknown key \"%s\" (known: id title rfc level role versions deadline "
+				    "steps)", key);
+		}
+	}
+	static const char *const need[] = { "id", "title", "rfc", "level", "role" };
+	const char *have[] = { c->id, c->title, c->rfc, c->level, c->role };
+	for (size_t i = 0; i < 5; i++)
+		if (!have[i])
+			err(&r, root, "%s: missing", need[i]);
+	if (!c->versions)
+		err(&r, root, "versions: missing");
+	if (!seen_steps || !c->nsteps)
+		err(&r, root, "steps: missing or empty");
+	else if (c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT &&
+		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_NONE &&
+		 c->steps[c->nsteps - 1].kind != HX_STEP_WAIT)
+		err(&r, root, "the last step is not expect, expect_none or wait: nothing is judged after it");
+out:
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return r.errors == 0;
+}
+
+void hx_case_free(struct hx_case *c)
+{
+	for (size_t i = 0; i < c->nsteps; i++) {
+		struct hx_step *s = &c->steps[i];
+		free(s->text);
+		free(s->mode);
+		free(s->sources);
+		free(s->lo);
+		free(s->hi);
+		free(s->frame);
+		free(s->range);
+	}
+	free(c->steps);
+	free(c->path);
+	free(c->id);
+	free(c->title);
+	free(c->rfc);
+	free(c->level);
+	free(c->role);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,274 @@
+/* frames.c: what the harness says about frames: matches ("v3report
+ * group=239.1.1.1 record=IS_EX"), one-line decodes for verdict texts, and
+ * the IPv4 packet inside a captured frame.  Frames are untrusted: every
+ * read goes through core's bounded parsers. */
+#include "hx.h"
+#include "ip.h"
+#include "pcapgen.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BIT(k) (1u << (k))
+
+static const struct {
+	const char *word;
+	uint32_t kinds;
+} match_words[] = {
+	{ "any", 0 },
+	{ "query", BIT(IGMPX_K_V1_QUERY) | BIT(IGMPX_K_V2_QUERY) | BIT(IGMPX_K_V3_QUERY) },
+	{ "v1query", BIT(IGMPX_K_V1_QUERY) },
+	{ "v2query", BIT(IGMPX_K_V2_QUERY) },
+	{ "v3query", BIT(IGMPX_K_V3_QUERY) },
+	{ "report", BIT(IGMPX_K_V1_REPORT) | BIT(IGMPX_K_V2_REPORT) | BIT(IGMPX_K_V3_REPORT) },
+	{ "v1report", BIT(IGMPX_K_V1_REPORT) },
+	{ "v2report", BIT(IGMPX_K_V2_REPORT) },
+	{ "v3report", BIT(IGMPX_K_V3_REPORT) },
+	{ "v2leave", BIT(IGMPX_K_V2_LEAVE) },
+};
+
+static bool addr(const char *s, uint32_t *a)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return false;
+	*a = ntohl(in.s_addr);
+	return true;
+}
+
+bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m)
+{
+	struct pg_line l;
+	bool ok = true;
+
+	memset(m, 0, sizeof(*m));
+	if (!pg_line_parse(text, file, line, &l))
+		return false;
+	if (!l.word) {
+		pg_err(&l, "a match starts with what arrives: any, query, report, v1query, v2query, "
+			   "v3query, v1report, v2report, v3report or v2leave");
+		ok = false;
+	}
+	size_t i = 0;
+	for (; l.word && i < sizeof(match_words) / sizeof(match_words[0]); i++)
+		if (!strcmp(l.word, match_words[i].word))
+			break;
+	if (l.word && i == sizeof(match_words) / sizeof(match_words[0])) {
+		pg_err(&l, "\"%s\" is not any, query, report, v1query, v2query, v3query, v1report, "
+			   "v2report, v3report or v2leave", l.word);
+		ok = false;
+	} else if (l.word) {
+		m->kinds = match_words[i].kinds;
+	}
+	for (int k = 0; k < l.nkv; k++) {
+		const char *key = l.kv[k].key, *val = l.kv[k].val;
+		if (!strcmp(key, "group") || !strcmp(key, "dst")) {
+			uint32_t *a = !strcmp(key, "group") ? &m->group : &m->dst;
+			if (!addr(val, a)) {
+				pg_err(&l, "%s=%s is not an IPv4 address", key, val);
+				ok = false;
+			}
+			*(!strcmp(key, "group") ? &m->has_group : &m->has_dst) = true;
+		} else if (!strcmp(key, "record")) {
+			for (uint8_t t = 1; t <= 6; t++)
+				if (!strcmp(val, igmpx_record_type_abbrev(t)))
+					m->record = t;
+			if (!m->record) {
+				pg_err(&l, "record=%s: IS_IN, IS_EX, TO_IN, TO_EX, ALLOW or BLOCK", val);
+				ok = false;
+			}
+		} else if (!strcmp(key, "sources")) {
+			m->has_sources = true;
+			char buf[512];
+			snprintf(buf, sizeof(buf), "%s", val);
+			for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
+				if (m->nsources == 16 || !addr(t, &m->sources[m->nsources])) {
+					pg_err(&l, "sources=: \"%s\" is not an IPv4 address (at most 16)", t);
+					ok = false;
+					break;
+				}
+				m->nsources++;
+			}
+		} else {
+			pg_err(&l, "a match takes group= dst= record= sources=, not %s=", key);
+			ok = false;
+		}
+	}
+	if ((m->record || m->has_sources) && m->kinds != BIT(IGMPX_K_V3_REPORT)) {
+		pg_err(&l, "record= and sources= match v3report records only");
+		ok = false;
+	}
+	pg_line_free(&l);
+	return ok;
+}
+
+/* The record's sources are the match's, as sets. */
+static bool same_sources(const struct hx_match *m, const uint8_t *igmp, size_t len,
+			 const struct igmpx_v3_record *r)
+{
+	if (r->nsrc_present != r->nsrc)
+		return false;
+	for (unsigned i = 0; i < r->nsrc; i++) {
+		uint32_t s = igmpx_v3_record_source(igmp, len, r, i);
+		bool in = false;
+		for (unsigned j = 0; j < m->nsources && !in; j++)
+			in = m->sources[j] == s;
+		if (!in)
+			return false;
+	}
+	for (unsigned j = 0; j < m->nsources; j++) {
+		bool in = false;
+		for (unsigned i = 0; i < r->nsrc && !in; i++)
+			in = igmpx_v3_record_source(igmp, len, r, i) == m->sources[j];
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp,
+		    uint32_t dst)
+{
+	if (m->kinds && !(m->kinds & BIT(msg->kind)))
+		return false;
+	if (m->has_dst && m->dst != dst)
+		return false;
+	switch (msg->kind) {
+	case IGMPX_K_V3_REPORT: {
+		if (!m->has_group && !m->record && !m->has_sources)
+			return true;
+		size_t off = IGMPX_OFF_R_RECORDS;
+		for (unsigned i = 0; i < msg->u.v3r.nrec_present; i++) {
+			struct igmpx_v3_record r;
+			if (!igmpx_v3_record_at(igmp, msg->len, off, &r))
+				return false;
+			if ((!m->has_group || r.group == m->group) && (!m->record || r.type == m->record) &&
+			    (!m->has_sources || same_sources(m, igmp, msg->len, &r)))
+				return true;
+			off = r.end;
+		}
+		return false;
+	}
+	case IGMPX_K_V3_QUERY:
+		return !m->has_group || msg->u.v3q.group == m->group;
+	case IGMPX_K_V1_QUERY:
+	case IGMPX_K_V2_QUERY:
+	case IGMPX_K_V1_REPORT:
+	case IGMPX_K_V2_REPORT:
+	case IGMPX_K_V2_LEAVE:
+		return !m->has_group || msg->u.v12.group == m->group;
+	default:
+		return !m->has_group;
+	}
+}
+
+const uint8_t *hx_ip_of(int dlt, const uint8_t *f, size_t len, size_t *iplen)
+{
+	size_t off;
+	uint16_t type;
+
+	switch (dlt) {
+	case 1:                                 /* Ethernet, maybe 802.1Q tagged */
+		if (len < 14)
+			return NULL;
+		off = 12;
+		type = (uint16_t)(f[off] << 8 | f[off + 1]);
+		while ((type == 0x8100 || type == 0x88A8) && len >= off + 6) {
+			off += 4;
+			type = (uint16_t)(f[off] << 8 | f[off + 1]);
+		}
+		off += 2;
+		break;
+	case 113:                               /* Linux cooked (SLL) */
+		if (len < 16)
+			return NULL;
+		type = (uint16_t)(f[14] << 8 | f[15]);
+		off = 16;
+		break;
+	case 12:                                /* raw IP */
+	case 101:
+	case 228:                               /* raw IPv4 */
+		type = 0x0800;
+		off = 0;
+		break;
+	default:
+		return NULL;
+	}
+	if (type != 0x0800 || off >= len)
+		return NULL;
+	*iplen = len - off;
+	return f + off;
+}
+
+static const char *a4(uint32_t a, char *b)
+{
+	snprintf(b, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+	return b;
+}
+
+void hx_describe(const uint8_t *frame, size_t len, char *out, size_t cap)
+{
+	size_t iplen, n;
+	const uint8_t *ip = hx_ip_of(1, frame, len, &iplen);
+	struct igmpx_ipv4 h;
+	struct igmpx_msg m;
+	char s[16], d[16], g[16];
+
+	if (!ip || !igmpx_ipv4_parse(ip, iplen, &h)) {
+		snprintf(out, cap, "non-IPv4 frame of %zu octets", len);
+		return;
+	}
+	if (h.proto != IGMPX_IPPROTO_IGMP) {
+		snprintf(out, cap, "IPv4 %s > %s protocol %u", a4(h.src, s), a4(h.dst, d), h.proto);
+		return;
+	}
+	const uint8_t *igmp = ip + h.payload_off;
+	igmpx_parse_to(igmp, h.payload_len, h.dst, &m);
+	const char *name = igmpx_msg_name(&m);
+	n = (size_t)snprintf(out, cap, "%s %s > %s TTL %u%s%s:", name ? name : "IGMP message",
+			     a4(h.src, s), a4(h.dst, d), h.ttl,
+			     h.router_alert ? " RA" : "", m.checksum_ok ? "" : " BAD CHECKSUM");
+	if (n >= cap)
+		return;
+	switch (m.kind) {
+	case IGMPX_K_V3_QUERY:
+		snprintf(out + n, cap - n, " group %s, Max Resp %.1f s, QRV %u, QQIC %u, %u source%s",
+			 a4(m.u.v3q.group, g), igmpx_query_max_resp_ms(&m) / 1000.0, m.u.v3q.qrv,
+			 m.u.v3q.qqic, m.u.v3q.nsrc, m.u.v3q.nsrc == 1 ? "" : "s");
+		break;
+	case IGMPX_K_V1_QUERY:
+	case IGMPX_K_V2_QUERY:
+		snprintf(out + n, cap - n, " group %s, Max Resp %.1f s", a4(m.u.v12.group, g),
+			 igmpx_query_max_resp_ms(&m) / 1000.0);
+		break;
+	case IGMPX_K_V1_REPORT:
+	case IGMPX_K_V2_REPORT:
+	case IGMPX_K_V2_LEAVE:
+		snprintf(out + n, cap - n, " group %s", a4(m.u.v12.group, g));
+		break;
+	case IGMPX_K_V3_REPORT: {
+		size_t off = IGMPX_OFF_R_RECORDS;
+		for (unsigned i = 0; i < m.u.v3r.nrec_present && n < cap; i++) {
+			struct igmpx_v3_record r;
+			if (!igmpx_v3_record_at(igmp, m.len, off, &r))
+				break;
+			const char *t = igmpx_record_type_abbrev(r.type);
+			n += (size_t)snprintf(out + n, cap - n, "%s %s %s {", i ? "," : "",
+					      t ? t : "type?", a4(r.group, g));
+			for (unsigned k = 0; k < r.nsrc_present && n < cap; k++)
+				n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? "," : "",
+						      a4(igmpx_v3_record_source(igmp, m.len, &r, k), g));
+			if (n < cap)
+				n += (size_t)snprintf(out + n, cap - n, "}");
+			off = r.end;
+		}
+		break;
+	}
+	default:
+		snprintf(out + n, cap - n, " %zu octets", m.len);
+		break;
+	}
+}

@@ -1,0 +1,148 @@
+/* hx.h: the harness's parts: IUT profiles, case files, window expressions,
+ * the engine that runs one case, and the offline checker.
+ *
+ * The harness knows no rule of its own: content rules are core/check's,
+ * timing windows come from the case and the profile, and every verdict
+ * names a rule of core/rules.def. */
+#ifndef IGMPX_HX_H
+#define IGMPX_HX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "codec.h"
+#include "link.h"
+#include "rules.h"
+
+#define HX_IUT_ADDR    0xC0000202u   /* 192.0.2.2, the IUT's side of the test link */
+#define HX_TESTER_ADDR 0xC0000201u   /* 192.0.2.1, the harness's side */
+
+/* ---- Verdicts ---- */
+enum hx_verdict {           /* in rising order of gravity: a case gets its worst */
+	HX_PASS,
+	HX_WARN,
+	HX_INCONCLUSIVE,
+	HX_SKIP,
+	HX_FAIL,
+	HX_ERROR,
+	HX_VERDICTS
+};
+const char *hx_verdict_name(enum hx_verdict v);
+
+/* ---- profile.c: an IUT profile (INI, GKeyFile) ---- */
+struct hx_profile {
+	char *path;
+	char *name;
+	char *role;                 /* "host" or "router" */
+	unsigned versions;          /* bit v set: IGMPv<v> supported */
+	enum hx_attach attach;
+	char *attach_name;          /* tap:NAME / iface:NAME */
+	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
+	/* [timers], seconds (tolerance in ms) */
+	double robustness, query_interval, query_response_interval;
+	double lmqi, lmqc, uri;
+	unsigned tolerance_ms;
+};
+/* Reads path; false with err ("FILE:LINE: what") on any error. */
+bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen);
+void hx_profile_free(struct hx_profile *p);
+
+/* ---- expr.c: window expressions ("mrt + 2 * uri") ---- */
+struct hx_vars {
+	double mrt, qqi, qrv;                  /* of the last query the harness sent */
+	double robustness, qi, qri, lmqi, lmqc, uri, tol;
+};
+/* Evaluates text; false with err (what and where in the text) on a syntax
+ * error, an unknown name or a negative result. */
+bool hx_expr_eval(const char *text, const struct hx_vars *v, double *out, char *err,
+		  size_t errlen);
+
+/* ---- case.c: one conformance case (YAML) ---- */
+enum hx_step_kind {
+	HX_STEP_JOIN,        /* join: GROUP [mode:, sources:] */
+	HX_STEP_LEAVE,       /* leave: GROUP */
+	HX_STEP_SET_VERSION, /* set_version: N */
+	HX_STEP_WAIT,        /* wait: SECONDS (frames keep being received) */
+	HX_STEP_SEND,        /* send: a frame description (pcaps/README.md) */
+	HX_STEP_REPLAY,      /* replay: CAPTURE [frames: A-B] */
+	HX_STEP_EXPECT,      /* expect: MATCH within: [LO, HI] [count:] rule: ID */
+	HX_STEP_EXPECT_NONE, /* expect_none: MATCH within: [LO, HI] rule: ID */
+};
+
+/* What an IUT frame must be to match: "v3report group=239.1.1.1 record=IS_EX". */
+struct hx_match {
+	uint32_t kinds;             /* bit igmpx_kind; 0: any IGMP message */
+	bool has_group, has_dst, has_sources;
+	uint32_t group, dst;
+	int record;                 /* record type 1-6 for the group's record; 0 any */
+	uint32_t sources[16];       /* the record's sources, as a set */
+	unsigned nsources;
+};
+
+struct hx_step {
+	enum hx_step_kind kind;
+	int line;
+	char *text;                 /* group, version, description, capture, match as written */
+	char *mode, *sources;       /* join: mode and sources ("A,B") */
+	char *lo, *hi;              /* window (expect), duration (wait: lo) */
+	unsigned count_min, count_max;  /* expect: how many in the window (max 0: no bound) */
+	enum igmpx_rule rule;
+	bool need;                  /* a precondition: unmet -> INCONCLUSIVE */
+	struct hx_match match;
+	uint8_t *frame;             /* send: the Ethernet frame, built at load */
+	size_t frame_len;
+	char *range;                /* replay: frames "A-B" */
+};
+
+struct hx_case {
+	char *path;
+	char *id, *title, *rfc, *level, *role;
+	unsigned versions;
+	double deadline_s;
+	struct hx_step *steps;
+	size_t nsteps;
+};
+/* Reads path; false after printing every error as FILE:LINE: what. */
+bool hx_case_load(const char *path, struct hx_case *c);
+void hx_case_free(struct hx_case *c);
+/* Parses a match ("v3report group=G record=IS_EX sources=A,B"). */
+bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m);
+bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp,
+		    uint32_t dst);
+
+/* ---- engine.c: one case against one IUT ---- */
+struct hx_result {
+	enum hx_verdict verdict;
+	double seconds;
+	char message[512];          /* one line: why */
+	char *detail;               /* every finding, multi-line (malloc) */
+};
+struct hx_run_opts {
+	const char *out_dir;        /* NULL: no per-case pcapng */
+	const char *tag;            /* link names */
+	const char *bindir;         /* put first on PATH for profile commands */
+	double speed;               /* replay: time scale (1: as captured) */
+	bool verbose;
+};
+/* Runs c against p; the result is the verdict with its reasons.  Exits
+ * early (ERROR) when *stop becomes non-zero (a signal). */
+void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
+		 const struct hx_run_opts *o, volatile int *stop, struct hx_result *r);
+
+/* ---- frames.c: decoding for texts, capture reading ---- */
+/* One line for a frame: "v3 report 192.0.2.2 > 224.0.0.22: TO_EX 239.1.1.1 {}". */
+void hx_describe(const uint8_t *frame, size_t len, char *out, size_t cap);
+/* The IPv4 packet in an Ethernet (optionally VLAN-tagged), Linux SLL or
+ * raw IP frame of link type dlt; NULL if none. */
+const uint8_t *hx_ip_of(int dlt, const uint8_t *frame, size_t len, size_t *iplen);
+
+/* ---- analyze.c: the checks over a capture, offline ---- */
+/* Prints every content and timing finding; returns how many break a MUST,
+ * or -1 when the capture cannot be read.  from: if non-zero, content
+ * findings only on frames whose IP source is from (replay: the IUT). */
+int hx_analyze(const char *path, uint32_t from, FILE *out);
+
+#endif

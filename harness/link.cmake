@@ -1,0 +1,24 @@
+# link.cmake: the harness's link to the IUT (link.h: a namespace with a TAP,
+# a TAP for a VM, or an interface), its test and its timing bench;
+# include()d from harness/CMakeLists.txt.
+add_library(igmpx_link STATIC ${CMAKE_CURRENT_LIST_DIR}/link.c)
+target_include_directories(igmpx_link PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+
+# Root and /dev/net/tun or skipped (77).  Serial: it makes namespaces and
+# TAPs and times frames.  igmpx-member (tools/) makes the namespace's kernel
+# speak IGMP; without it the IGMP checks are left out.  test.h is core's.
+add_executable(test_link ${CMAKE_CURRENT_LIST_DIR}/test_link.c)
+target_include_directories(test_link PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../core)
+target_link_libraries(test_link igmpx_link)
+if(TARGET igmpx-member)
+  add_dependencies(test_link igmpx-member)
+endif()
+add_test(NAME harness.link
+         COMMAND test_link $<$<TARGET_EXISTS:igmpx-member>:$<TARGET_FILE:igmpx-member>>)
+set_tests_properties(harness.link PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 120)
+
+# bench/link.sh runs it from ${CMAKE_BINARY_DIR}/bench.
+find_package(Threads REQUIRED)
+add_executable(link-timing ${CMAKE_CURRENT_LIST_DIR}/../bench/link-timing.c)
+target_link_libraries(link-timing igmpx_link Threads::Threads)
+set_target_properties(link-timing PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

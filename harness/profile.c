@@ -1,0 +1,283 @@
+/* profile.c: an IUT profile, an INI file read with GLib's GKeyFile.
+ *
+ *   [iut]     name role versions attach start stop join join_sources leave set_version
+ *   [timers]  robustness query_interval query_response_interval
+ *             last_member_query_interval last_member_query_count
+ *             unsolicited_report_interval timer_tolerance_ms
+ *
+ * GKeyFile knows no line numbers and no comments after a value, so the
+ * file is first read line by line here: every line must be a group, a key
+ * or a comment, and an error names FILE:LINE.  " # ..." after a value is a
+ * comment (a command cannot hold " #"). */
+#include "hx.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct key_spec {
+	const char *group, *key;
+	bool required;
+};
+
+static const struct key_spec keys[] = {
+	{ "iut", "name", true },
+	{ "iut", "role", true },
+	{ "iut", "versions", true },
+	{ "iut", "attach", false },
+	{ "iut", "start", false },
+	{ "iut", "stop", false },
+	{ "iut", "join", false },
+	{ "iut", "join_sources", false },
+	{ "iut", "leave", false },
+	{ "iut", "set_version", false },
+	{ "timers", "robustness", false },
+	{ "timers", "query_interval", false },
+	{ "timers", "query_response_interval", false },
+	{ "timers", "last_member_query_interval", false },
+	{ "timers", "last_member_query_count", false },
+	{ "timers", "unsolicited_report_interval", false },
+	{ "timers", "timer_tolerance_ms", false },
+};
+
+/* The profile's lines, each key with its line number. */
+struct pline {
+	char *group, *key, *value;
+	int line;
+};
+
+struct ctx {
+	const char *path;
+	struct pline *lines;
+	size_t n;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static void fail(struct ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(struct ctx *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (c->failed)
+		return;         /* the first error is the one to fix */
+	c->failed = true;
+	k = line ? snprintf(c->err, c->errlen, "%s:%d: ", c->path, line)
+		 : snprintf(c->err, c->errlen, "%s: ", c->path);
+	if (k < 0 || (size_t)k >= c->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->err + k, c->errlen - (size_t)k, fmt, ap);
+	va_end(ap);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static const struct pline *find(const struct ctx *c, const char *group, const char *key)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->lines[i].group, group) == 0 && strcmp(c->lines[i].key, key) == 0)
+			return &c->lines[i];
+	return NULL;
+}
+
+/* Reads the file into c->lines, checking its shape. */
+static bool scan(struct ctx *c, const char *text)
+{
+	char *copy = g_strdup(text), *group = NULL;
+	int line = 0;
+
+	for (char *l = copy, *next; l && !c->failed; l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		line++;
+		char *t = trim(l);
+		if (!*t || *t == '#' || *t == ';')
+			continue;
+		if (*t == '[') {
+			char *end = strchr(t, ']');
+			if (!end || end[1])
+				fail(c, line, "a group line is [name], got \"%s\"", t);
+			else if (strcmp(t, "[iut]") != 0 && strcmp(t, "[timers]") != 0)
+				fail(c, line, "unknown group %s (groups: [iut], [timers])", t);
+			else
+				group = g_strndup(t + 1, (size_t)(end - t - 1));
+			continue;
+		}
+		char *eq = strchr(t, '=');
+		if (!eq) {
+			fail(c, line, "\"%s\" is not \"key = value\"", t);
+			continue;
+		}
+		if (!group) {
+			fail(c, line, "key before any [group]");
+			continue;
+		}
+		*eq = '\0';
+		char *key = trim(t), *val = trim(eq + 1);
+		for (char *h = val; (h = strchr(h, '#')) != NULL; h++)
+			if (h == val || h[-1] == ' ' || h[-1] == '\t') {
+				*h = '\0';
+				val = trim(val);
+				break;
+			}
+		bool known = false;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			known = known || (strcmp(keys[i].group, group) == 0 && strcmp(keys[i].key, key) == 0);
+		if (!known) {
+			fail(c, line, "unknown key \"%s\" in [%s]", key, group);
+			continue;
+		}
+		if (find(c, group, key)) {
+			fail(c, line, "\"%s\" given twice in [%s] (first at line %d)", key, group,
+			     find(c, group, key)->line);
+			continue;
+		}
+		c->lines = g_renew(struct pline, c->lines, c->n + 1);
+		c->lines[c->n++] = (struct pline){ g_strdup(group), g_strdup(key), g_strdup(val), line };
+	}
+	g_free(group);
+	g_free(copy);
+	return !c->failed;
+}
+
+static const char *get(struct ctx *c, const char *group, const char *key)
+{
+	const struct pline *l = find(c, group, key);
+	return l ? l->value : "";
+}
+
+static int line_of(struct ctx *c, const char *group, const char *key)
+{
+	const struct pline *l = find(c, group, key);
+	return l ? l->line : 0;
+}
+
+static double timer(struct ctx *c, const char *key, double def, double min, double max)
+{
+	const char *v = get(c, "timers", key);
+	char *end;
+	double d;
+
+	if (!*v)
+		return def;
+	errno = 0;
+	d = g_ascii_strtod(v, &end);
+	if (errno || *end || end == v || d < min || d > max)
+		fail(c, line_of(c, "timers", key), "%s = \"%s\": a number from %g to %g", key, v,
+		     min, max);
+	return d;
+}
+
+bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen)
+{
+	struct ctx c = { path, NULL, 0, err, errlen, false };
+	GKeyFile *kf = g_key_file_new();
+	GError *ge = NULL;
+	gchar *text = NULL;
+
+	memset(p, 0, sizeof(*p));
+	if (!g_file_get_contents(path, &text, NULL, &ge)) {
+		fail(&c, 0, "%s", ge->message);
+		g_clear_error(&ge);
+		goto out;
+	}
+	if (!scan(&c, text))
+		goto out;
+	/* The shape is right: GKeyFile must agree (its own syntax rules). */
+	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &ge)) {
+		fail(&c, 0, "%s", ge->message);
+		g_clear_error(&ge);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].required && !*get(&c, keys[i].group, keys[i].key))
+			fail(&c, 0, "[%s] %s is required", keys[i].group, keys[i].key);
+	p->path = g_strdup(path);
+	p->name = g_strdup(get(&c, "iut", "name"));
+	p->role = g_strdup(get(&c, "iut", "role"));
+	if (strcmp(p->role, "host") != 0 && strcmp(p->role, "router") != 0)
+		fail(&c, line_of(&c, "iut", "role"), "role = \"%s\": host or router", p->role);
+	gchar **vs = g_strsplit_set(get(&c, "iut", "versions"), ";, ", -1);
+	for (gchar **v = vs; *v; v++) {
+		if (!**v)
+			continue;
+		if (strlen(*v) != 1 || **v < '1' || **v > '3')
+			fail(&c, line_of(&c, "iut", "versions"), "versions: \"%s\" is not 1, 2 or 3", *v);
+		else
+			p->versions |= 1u << (**v - '0');
+	}
+	g_strfreev(vs);
+	const char *at = get(&c, "iut", "attach");
+	if (!*at || strcmp(at, "netns") == 0) {
+		p->attach = HX_ATTACH_NETNS;
+	} else if (strncmp(at, "tap:", 4) == 0 && at[4]) {
+		p->attach = HX_ATTACH_TAP;
+		p->attach_name = g_strdup(at + 4);
+	} else if (strncmp(at, "iface:", 6) == 0 && at[6]) {
+		p->attach = HX_ATTACH_IFACE;
+		p->attach_name = g_strdup(at + 6);
+	} else {
+		fail(&c, line_of(&c, "iut", "attach"), "attach = \"%s\": netns, tap:NAME or iface:NAME", at);
+	}
+	if (p->attach_name && strlen(p->attach_name) >= 16)
+		fail(&c, line_of(&c, "iut", "attach"), "interface name \"%s\" is over 15 characters",
+		     p->attach_name);
+	p->start = g_strdup(get(&c, "iut", "start"));
+	p->stop = g_strdup(get(&c, "iut", "stop"));
+	p->join = g_strdup(get(&c, "iut", "join"));
+	p->join_sources = g_strdup(get(&c, "iut", "join_sources"));
+	p->leave = g_strdup(get(&c, "iut", "leave"));
+	p->set_version = g_strdup(get(&c, "iut", "set_version"));
+	/* RFC 9776 §8 defaults; URI is the v3 one (§8.11). */
+	p->robustness = timer(&c, "robustness", 2, 1, 7);
+	p->query_interval = timer(&c, "query_interval", 125, 1, 31744);
+	p->query_response_interval = timer(&c, "query_response_interval", 10, 0.1, 3174.4);
+	p->lmqi = timer(&c, "last_member_query_interval", 1, 0.1, 3174.4);
+	p->lmqc = timer(&c, "last_member_query_count", p->robustness, 1, 7);
+	p->uri = timer(&c, "unsolicited_report_interval", 1, 0.1, 3600);
+	p->tolerance_ms = (unsigned)timer(&c, "timer_tolerance_ms", 50, 0, 60000);
+out:
+	for (size_t i = 0; i < c.n; i++) {
+		g_free(c.lines[i].group);
+		g_free(c.lines[i].key);
+		g_free(c.lines[i].value);
+	}
+	g_free(c.lines);
+	g_free(text);
+	g_key_file_free(kf);
+	if (c.failed)
+		hx_profile_free(p);
+	return !c.failed;
+}
+
+void hx_profile_free(struct hx_profile *p)
+{
+	g_free(p->path);
+	g_free(p->name);
+	g_free(p->role);
+	g_free(p->attach_name);
+	g_free(p->start);
+	g_free(p->stop);
+	g_free(p->join);
+	g_free(p->join_sources);
+	g_free(p->leave);
+	g_free(p->set_version);
+	memset(p, 0, sizeof(*p));
+}

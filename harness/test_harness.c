@@ -1,0 +1,210 @@
+/* test_harness: the engine's parts that need no link: window expressions,
+ * matches against frames, profiles and case files (good and broken). */
+#include "hx.h"
+#include "ip.h"
+#include "test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+TEST_COUNTERS;
+
+static const struct hx_vars V = { .mrt = 2, .qqi = 125, .qrv = 2, .robustness = 3, .qi = 125,
+				  .qri = 10, .lmqi = 1, .lmqc = 2, .uri = 1, .tol = 0.05 };
+
+static double ev(const char *t, bool *ok)
+{
+	char err[200];
+	double d = -1;
+	*ok = hx_expr_eval(t, &V, &d, err, sizeof(err));
+	return d;
+}
+
+static void test_expr(void)
+{
+	static const struct { const char *t; double want; } good[] = {
+		{ "0", 0 }, { "mrt", 2 }, { "mrt + tol", 2.05 }, { "2 * uri + 0.2", 2.2 },
+		{ "(robustness - 1) * uri + 0.1", 2.1 }, { "lmqc * lmqi / 2", 1 }, { "-1 + mrt", 1 },
+		{ "qi/qqi", 1 }, { " ( ( mrt ) ) ", 2 },
+	};
+	bool ok;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		double d = ev(good[i].t, &ok);
+		CHECK(ok && fabs(d - good[i].want) < 1e-9, "\"%s\" = %g, want %g", good[i].t, d,
+		      good[i].want);
+	}
+	static const char *const bad[] = { "", "mrt +", "mrq", "(mrt", "mrt)", "1 / 0", "0 - 1",
+					   "2 3", "mrt * * 2" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ev(bad[i], &ok);
+		CHECK(!ok, "\"%s\" accepted", bad[i]);
+	}
+	char err[200];
+	double d;
+	hx_expr_eval("mrt + mrq", &V, &d, err, sizeof(err));
+	CHECK(strstr(err, "column 7") != NULL, "error names the column: %s", err);
+}
+
+/* A v3 report with records (type, group, sources...) built by core. */
+static size_t report(uint8_t *buf, size_t cap, struct igmpx_msg *m)
+{
+	static const uint32_t s[] = { IP4(198, 51, 100, 1), IP4(198, 51, 100, 2) };
+	struct igmpx_wbuf w;
+	igmpx_wbuf_init(&w, buf, cap);
+	igmpx_build_v3_report(&w, 0, 0, 2);
+	igmpx_build_v3_record(&w, 2, 0, 0, IP4(239, 1, 1, 1), NULL, 0);
+	igmpx_build_v3_record(&w, 5, 0, 2, IP4(232, 1, 1, 1), s, 2);
+	igmpx_finish(&w);
+	igmpx_parse_to(buf, w.len, IP4(224, 0, 0, 22), m);
+	return w.len;
+}
+
+static bool mt(const char *text, const uint8_t *b, const struct igmpx_msg *m, uint32_t dst)
+{
+	struct hx_match x;
+	if (!hx_match_parse(text, "test", 1, &x))
+		return false;
+	return hx_match_frame(&x, m, b, dst);
+}
+
+static void test_match(void)
+{
+	uint8_t b[256];
+	struct igmpx_msg m;
+	const uint32_t d = IP4(224, 0, 0, 22);
+	report(b, sizeof(b), &m);
+	CHECK(m.kind == IGMPX_K_V3_REPORT, "built a v3 report");
+	CHECK(mt("any", b, &m, d), "any");
+	CHECK(mt("report", b, &m, d), "report");
+	CHECK(mt("v3report group=239.1.1.1 record=IS_EX", b, &m, d), "first record");
+	CHECK(mt("v3report group=232.1.1.1 record=ALLOW sources=198.51.100.2,198.51.100.1", b, &m, d),
+	      "second record, sources as a set");
+	CHECK(!mt("v3report group=232.1.1.1 record=ALLOW sources=198.51.100.1", b, &m, d),
+	      "a subset of the sources is not the set");
+	CHECK(!mt("v3report group=239.1.1.1 record=ALLOW", b, &m, d), "type of another record");
+	CHECK(!mt("v3report group=239.1.1.1 sources=198.51.100.1", b, &m, d),
+	      "sources of another record");
+	CHECK(mt("v3report group=239.1.1.1 sources=", b, &m, d), "empty source set");
+	CHECK(!mt("v2report", b, &m, d), "another kind");
+	CHECK(!mt("v3report dst=224.0.0.1", b, &m, d), "another destination");
+	CHECK(mt("v3report dst=224.0.0.22", b, &m, d), "its destination");
+	struct hx_match x;
+	CHECK(!hx_match_parse("v3report record=IS_XX", "t", 1, &x), "bad record type");
+	CHECK(!hx_match_parse("v2report record=IS_EX", "t", 1, &x), "record= on v2");
+	CHECK(!hx_match_parse("v9report", "t", 1, &x), "unknown word");
+	CHECK(!hx_match_parse("report colour=blue", "t", 1, &x), "unknown key");
+	/* v2: the group field. */
+	struct igmpx_wbuf w;
+	igmpx_wbuf_init(&w, b, sizeof(b));
+	igmpx_build_v12(&w, IGMPX_T_V2_REPORT, 0, IP4(239, 1, 1, 1));
+	igmpx_finish(&w);
+	igmpx_parse_to(b, w.len, IP4(239, 1, 1, 1), &m);
+	CHECK(mt("v2report group=239.1.1.1", b, &m, IP4(239, 1, 1, 1)), "v2 group");
+	CHECK(!mt("v2report group=239.1.1.2", b, &m, IP4(239, 1, 1, 1)), "v2 other group");
+	CHECK(!mt("v2leave", b, &m, IP4(239, 1, 1, 1)), "a report is no leave");
+}
+
+static const char *write_tmp(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/test_harness-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	return path;
+}
+
+static void test_profile(void)
+{
+	struct hx_profile p;
+	char err[512];
+	const char *path = write_tmp("[iut]\nname = x # a comment\nrole = host\nversions = 2;3\n"
+				     "start = exec thing \"$IGMPX_IFNAME\"\n"
+				     "[timers]\nrobustness = 3\nunsolicited_report_interval = 0.5\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)), "good profile: %s", err);
+	CHECK(!strcmp(p.name, "x"), "comment after a value dropped: \"%s\"", p.name);
+	CHECK(p.versions == (1u << 2 | 1u << 3), "versions 2;3");
+	CHECK(p.robustness == 3 && p.lmqc == 3 && p.uri == 0.5 && p.query_interval == 125 &&
+	      p.tolerance_ms == 50, "timers and defaults");
+	CHECK(p.attach == HX_ATTACH_NETNS && !strcmp(p.start, "exec thing \"$IGMPX_IFNAME\""),
+	      "attach default, commands kept");
+	hx_profile_free(&p);
+	unlink(path);
+	static const struct { const char *text, *err; } bad[] = {
+		{ "[iut]\nname = x\nrole = switch\nversions = 3\n", ":3: role" },
+		{ "[iut]\nname = x\nrole = host\nversions = 4\n", ":4: versions" },
+		{ "[iut]\nname = x\nrole = host\nversions = 3\ncolour = red\n", ":5: unknown key" },
+		{ "[iut]\nname = x\n\nrole = host\nversions = 3\n[timers]\nrobustness = many\n",
+		  ":7: robustness" },
+		{ "[iut]\nrole = host\nversions = 3\n", "name is required" },
+		{ "name = x\n", ":1: key before any" },
+		{ "[iut]\nname = x\nrole = host\nversions = 3\nattach = usb\n", ":5: attach" },
+		{ "[iut]\nname = x\njust words\n", ":3: \"just words\"" },
+		{ "[iut]\nname = x\nname = y\n", ":3: \"name\" given twice" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		path = write_tmp(bad[i].text);
+		bool ok = hx_profile_load(path, &p, err, sizeof(err));
+		CHECK(!ok && strstr(err, path) && strstr(err, bad[i].err), "bad profile %zu: \"%s\"", i,
+		      err);
+		unlink(path);
+	}
+}
+
+static void test_case(void)
+{
+	struct hx_case c;
+	const char *path = write_tmp(
+		"id: T-1\ntitle: t\nrfc: RFC 9776 §5.2\nlevel: MUST\nrole: host\nversions: [2, 3]\n"
+		"steps:\n"
+		"  - join: 239.1.1.1\n"
+		"    mode: include\n"
+		"    sources: 198.51.100.1\n"
+		"  - send: |\n"
+		"      v3report\n"
+		"        record type=IS_EX group=239.1.1.1\n"
+		"  - send: v3query mrc=20\n"
+		"  - expect: v3report group=239.1.1.1\n"
+		"    within: [0, mrt]\n"
+		"    count: [1, 2]\n"
+		"    rule: report_late\n"
+		"  - expect_none: v2report\n"
+		"    within: [0, 1]\n"
+		"    rule: compat_mode\n");
+	CHECK(hx_case_load(path, &c), "good case");
+	CHECK(c.nsteps == 5 && c.versions == (1u << 2 | 1u << 3), "steps and versions");
+	if (c.nsteps == 5) {
+		CHECK(c.steps[0].kind == HX_STEP_JOIN && !strcmp(c.steps[0].mode, "include") &&
+		      !strcmp(c.steps[0].sources, "198.51.100.1"), "join with sources");
+		CHECK(c.steps[1].frame && c.steps[1].frame_len > 14 + 24 + 8, "report built");
+		/* The query: from the harness's address, to 224.0.0.1, MRC 20. */
+		const uint8_t *f = c.steps[2].frame;
+		struct igmpx_ipv4 h;
+		struct igmpx_msg m;
+		CHECK(f && igmpx_ipv4_parse(f + 14, c.steps[2].frame_len - 14, &h) &&
+		      h.src == HX_TESTER_ADDR && h.dst == IP4(224, 0, 0, 1) && h.ttl == 1 &&
+		      h.router_alert, "query header");
+		igmpx_parse_to(f + 14 + h.payload_off, h.payload_len, h.dst, &m);
+		CHECK(m.kind == IGMPX_K_V3_QUERY && m.code == 20 && m.checksum_ok, "query message");
+		CHECK(c.steps[3].count_min == 1 && c.steps[3].count_max == 2 &&
+		      c.steps[3].rule == IGMPX_RULE_report_late && c.steps[3].line == 15,
+		      "expect: count, rule, line %d", c.steps[3].line);
+		CHECK(c.steps[4].count_max == 0 && c.steps[4].kind == HX_STEP_EXPECT_NONE,
+		      "expect_none");
+	}
+	hx_case_free(&c);
+	unlink(path);
+}
+
+int main(void)
+{
+	test_expr();
+	test_match();
+	test_profile();
+	test_case();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

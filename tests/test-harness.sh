@@ -1,0 +1,195 @@
+#!/bin/bash
+# test-harness.sh MODE BUILD_DIR: the `igmpx` command end to end.
+#
+#   errors    case and profile files with mistakes: every one named FILE:LINE,
+#             exit status 2 (no root needed)
+#   analyze   igmpx analyze over generated captures: the rule IDs each
+#             capture's description expects, exit 1 on a broken MUST, 0 on
+#             clean traffic, 2 on an unreadable file
+#   linux     the shipped cases against the Linux kernel (-j2, JUnit, --out):
+#             all PASS, the JUnit file and the commented captures as promised
+#   v2        the same against the kernel forced to IGMPv2: v3 cases SKIP
+#   badhost   tools/igmpx-badhost with each of its faults: the harness says
+#             FAIL with the broken rule, or ERROR when it crashes
+#   replay    igmpx replay of a capture into the kernel
+#   cleanup   SIGINT in the middle of a -j2 run: no namespace, link, process
+#             or file of the run is left
+# Modes that drive an IUT need root (exit 77, skipped, otherwise).
+set -u
+mode=$1 build=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+igmpx=$build/harness/igmpx
+tmp=$(mktemp -d)
+fails=0
+trap 'rm -rf "$tmp"' EXIT
+cd "$root" || exit 1
+
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+need_root() { [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }; }
+leftovers() {   # namespaces, links and processes a run may leave
+	ip netns list 2>/dev/null | grep -E '^igmpx-[0-9]+-(w[0-9]+|r)( |$)' || true
+	ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b' || true
+	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-|igmpx-badhost.* igmpx[0-9]+t' || true
+}
+
+# expect_in FILE PATTERN WHAT
+expect_in() {
+	grep -qE -- "$2" "$1" && ok "$3" || { fail "$3: no /$2/ in $1"; sed 's/^/    /' "$1"; }
+}
+
+case $mode in
+errors)
+	"$igmpx" list tests/harness/bad/keys.yaml >"$tmp/out" 2>&1
+	[ $? = 2 ] && ok "bad case: exit 2" || fail "bad case: exit status"
+	for want in ':4: level' ':6: versions' ':7: unknown key "colour"' ':9: join: "10.0.0.1"' \
+		':10: mrc=' ':11: unknown message "v9query"' ':12: wait: expression ends early' \
+		':14: within: unknown name' ':15: rule: no rule "no_such_rule"' \
+		':16: record=IS_XX' ':17: within: \[LOW, HIGH\]' ':20: leave takes no "mode"'; do
+		expect_in "$tmp/out" "^tests/harness/bad/keys.yaml$want" "case error$want"
+	done
+	"$igmpx" list tests/harness/bad/syntax.yaml >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" '^tests/harness/bad/syntax.yaml:4:1: ' "YAML syntax error: file:line:col" ||
+		fail "YAML syntax error: exit status"
+	"$igmpx" run --iut tests/harness/bad/profile.ini conformance >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" 'tests/harness/bad/profile.ini:5: unknown key "colour"' "profile error: file:line" ||
+		fail "bad profile: exit status"
+	"$igmpx" run --iut /nonexistent.ini >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" '/nonexistent.ini' "missing profile named" || fail "missing profile: exit status"
+	"$igmpx" run --filter 'NO-SUCH-*' >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" 'no case matches NO-SUCH' "--filter matching nothing" || fail "--filter: exit status"
+	"$igmpx" list >"$tmp/out" 2>&1 || fail "the shipped cases do not load"
+	n=$(wc -l <"$tmp/out")
+	[ "$n" -ge 10 ] && ok "igmpx list: $n shipped cases" || fail "igmpx list: $n cases"
+	for c in run list replay analyze; do
+		"$igmpx" $c --help >"$tmp/out" 2>&1 && expect_in "$tmp/out" "^igmpx $c" "$c --help" || fail "$c --help"
+	done
+	# Every IUT rule of the catalogue is judged by some shipped case.
+	for r in $(sed -n 's/^RULE(\([a-z0-9_]*\),.*, IUT,.*$/\1/p' core/rules.def); do
+		grep -rqE "rule: *$r\b" conformance || fail "IUT rule $r: no case judges it"
+	done
+	;;
+analyze)
+	# Each generated capture breaks exactly the rules its description gives;
+	# analyze must name each of them.
+	"$build/tools/igmpx-pcapgen" --expectations pcaps/rules/*.gen pcaps/timing/*.gen >"$tmp/exp" ||
+		fail "igmpx-pcapgen --expectations"
+	checked=0
+	while read -r cap frame rules; do
+		[ "$rules" = - ] && continue
+		[ -f "$tmp/$cap.out" ] || "$igmpx" analyze "$build/pcaps/$cap.pcap" >"$tmp/$cap.out" 2>&1
+		for r in ${rules//,/ }; do
+			grep -qE "^frame $frame +$r " "$tmp/$cap.out" || fail "analyze $cap: frame $frame $r missing"
+			checked=$((checked + 1))
+		done
+	done <"$tmp/exp"
+	[ "$checked" -gt 50 ] && ok "analyze named all $checked expected findings" || fail "only $checked findings checked"
+	"$igmpx" analyze "$build/pcaps/rule-ttl.pcap" >"$tmp/out" 2>&1
+	[ $? = 1 ] && ok "a broken MUST: exit 1" || fail "rule-ttl.pcap: exit status not 1"
+	"$igmpx" analyze pcaps/linux/linux-v3.pcap >"$tmp/out" 2>&1
+	[ $? = 0 ] && ok "the kernel's own traffic: exit 0" || { fail "linux-v3.pcap: exit status"; cat "$tmp/out"; }
+	echo garbage >"$tmp/bad.pcap"
+	"$igmpx" analyze "$tmp/bad.pcap" >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" "bad.pcap" "unreadable capture named, exit 2" || fail "unreadable capture: exit status"
+	;;
+linux)
+	need_root
+	"$igmpx" run -j2 --junit "$tmp/junit.xml" --out "$tmp/out" >"$tmp/log" 2>&1
+	rc=$?
+	cat "$tmp/log"
+	[ $rc = 0 ] && ok "igmpx run: exit 0" || fail "igmpx run: exit $rc"
+	n=$("$igmpx" list | wc -l)
+	expect_in "$tmp/log" "^$n cases in [0-9.]+ s: $n PASS$" "all $n cases PASS"
+	expect_in "$tmp/log" '^\[ *1/[0-9]+\] PASS +[A-Z0-9-]+ +RFC [0-9]+ §' "progress line format"
+	grep -q "tests=\"$n\" failures=\"0\" errors=\"0\" skipped=\"0\"" "$tmp/junit.xml" &&
+		ok "JUnit: $n testcases" || fail "JUnit counts"
+	[ "$(grep -c '<property name="verdict" value="PASS"' "$tmp/junit.xml")" = "$n" ] &&
+		ok "JUnit: verdict property on each" || fail "JUnit verdict properties"
+	grep -q '<property name="rfc" value="RFC 9776 §5.2"' "$tmp/junit.xml" && ok "JUnit: rfc property" || fail "JUnit rfc"
+	[ "$(ls "$tmp/out"/*.pcapng | wc -l)" = "$n" ] && ok "one pcapng per case" || fail "pcapng per case"
+	[ -s "$tmp/out/summary.txt" ] && ok "summary.txt" || fail "summary.txt"
+	# The capture of a case tells its story: the query sent, the report
+	# matched, with the expectation's file and line.
+	tshark -r "$tmp/out/H3-GQ-RESPONSE.pcapng" -T fields -e frame.comment >"$tmp/c" 2>/dev/null
+	expect_in "$tmp/c" 'expect conformance/host/h3-gq-response.yaml:[0-9]+ \(report_late\): matched at \+[0-9.]+ s' "pcapng comment on the matched report"
+	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
+	;;
+v2)
+	need_root
+	"$igmpx" run -j2 --iut conformance/iut/linux-host-v2.ini >"$tmp/log" 2>&1
+	rc=$?
+	cat "$tmp/log"
+	[ $rc = 0 ] && ok "exit 0" || fail "exit $rc"
+	expect_in "$tmp/log" 'SKIP +H3-GQ-RESPONSE' "v3 case skipped"
+	expect_in "$tmp/log" 'PASS +H2-GQ-RESPONSE' "v2 case passes"
+	;;
+badhost)
+	need_root
+	check_fault() {   # FAULT VERDICT PATTERN
+		IGMPX_FAULT=$1 "$igmpx" run --iut tests/harness/badhost.ini tests/harness/badhost-gq.yaml \
+			>"$tmp/log" 2>&1
+		local rc=$?
+		if [ "$2" = PASS ]; then
+			[ $rc = 0 ] || fail "fault '$1': exit $rc"
+		else
+			[ $rc = 1 ] || fail "fault '$1': exit $rc, want 1"
+		fi
+		expect_in "$tmp/log" "^\[1/1\] $2 +BAD-GQ" "fault '${1:-none}': $2"
+		[ -n "$3" ] && expect_in "$tmp/log" "$3" "fault '${1:-none}': $3"
+	}
+	check_fault "" PASS ""
+	check_fault late FAIL 'badhost-gq.yaml:14: report_late \(RFC 9776 §5.2, MUST\).*got 0'
+	check_fault silent FAIL 'report_late'
+	check_fault ttl FAIL 'breaks v3_ttl \(RFC 9776 §4, \(MUST\)\): v3 report sent with TTL 64'
+	check_fault dst FAIL 'breaks v3_report_dst .*sent to 224.0.0.1'
+	check_fault checksum FAIL 'breaks checksum'
+	check_fault crash ERROR 'exited with status 3'
+	# A case that hangs is stopped at its deadline.
+	start=$(date +%s)
+	"$igmpx" run --iut tests/harness/badhost.ini tests/harness/deadline.yaml >"$tmp/log" 2>&1
+	rc=$? took=$(($(date +%s) - start))
+	[ $rc = 1 ] && [ $took -lt 12 ] && ok "deadline: stopped after $took s" || fail "deadline: exit $rc after $took s"
+	expect_in "$tmp/log" 'ERROR +BAD-DEADLINE.*' "deadline: ERROR"
+	expect_in "$tmp/log" 'ran past its deadline of 2 s' "deadline: said so"
+	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
+	;;
+replay)
+	need_root
+	# The kernel's own capture (its reports and the queries it answered)
+	# played into a kernel that is in no group: nothing answers, nothing is
+	# broken, every IGMP frame of the capture is played once.
+	"$igmpx" replay pcaps/linux/linux-v3.pcap --speed 4 --out "$tmp" >"$tmp/log" 2>&1
+	rc=$?
+	cat "$tmp/log"
+	[ $rc = 0 ] && ok "replay: exit 0" || fail "replay: exit $rc"
+	[ -s "$tmp/replay-linux-v3.pcapng" ] && ok "exchange recorded" || fail "no replay-linux-v3.pcapng"
+	want=$(tshark -r pcaps/linux/linux-v3.pcap -Y 'ip.proto == 2' 2>/dev/null | wc -l)
+	n=$(tshark -r "$tmp/replay-linux-v3.pcapng" -Y 'frame.comment contains "replayed"' 2>/dev/null | wc -l)
+	[ "$n" = "$want" ] && [ "$n" -gt 0 ] && ok "its $n IGMP frames replayed and commented" ||
+		fail "$n frames commented as replayed, want $want"
+	expect_in "$tmp/log" '0 breaking a MUST' "analysis of the exchange printed"
+	;;
+cleanup)
+	need_root
+	[ -z "$(leftovers)" ] || { echo "SKIP: leftovers of another run present"; leftovers; exit 77; }
+	"$igmpx" run -j2 >"$tmp/log" 2>&1 &
+	pid=$!
+	sleep 2.5
+	[ -n "$(ip netns list | grep -E '^igmpx-[0-9]+-w')" ] && ok "namespaces made during the run" ||
+		fail "no namespace seen during the run"
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	cat "$tmp/log"
+	[ $rc = 130 ] && ok "interrupted: exit 130" || fail "interrupted run: exit $rc, want 130"
+	expect_in "$tmp/log" 'interrupted: [0-9]+ not run' "summary says interrupted"
+	left=$(leftovers)
+	[ -z "$left" ] && ok "no namespace, TAP or IUT process left" || fail "left behind: $left"
+	ls -d /tmp/igmpx-run-* /tmp/igmpx-case-* 2>/dev/null | grep . && fail "scratch folders left" ||
+		ok "no scratch folder left"
+	;;
+*)
+	echo "usage: test-harness.sh errors|analyze|linux|v2|badhost|replay|cleanup BUILD_DIR" >&2
+	exit 2 ;;
+esac
+[ $fails = 0 ] && echo "PASS: harness.$mode" || { echo "FAIL: harness.$mode ($fails)"; exit 1; }
