@@ -238,6 +238,9 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 	uint64_t sent;
 
 	memcpy(b + 6, hx_link_mac(r->link), 6);
+	/* The IUT's MAC is not known: a unicast stimulus goes to broadcast. */
+	if (!(b[0] & 1))
+		memset(b, 0xFF, 6);
 	/* Frames that come while we wait are read with their own times. */
 	if (at > hx_now_ns() + 2000000u)
 		pump(r, at - 1000000u, NULL, NULL);
