@@ -20,6 +20,7 @@
  * no ARP runs during the measurement.
  */
 #define _GNU_SOURCE
+#include "codec.h"
 #include "link.h"
 
 #include <errno.h>
@@ -67,19 +68,6 @@ static void wr32(uint8_t *p, uint32_t v)
 	wr16(p + 2, (uint16_t)v);
 }
 
-static uint16_t csum(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 /* "who has 192.0.2.2, tell 192.0.2.1", broadcast, padded to 60 octets. */
 static size_t build_arp(uint8_t *f, const uint8_t *mac)
 {
@@ -115,13 +103,13 @@ static size_t build_echo(uint8_t *f, const uint8_t *src, const uint8_t *dst, uin
 	ip[9] = 1;                    /* ICMP */
 	wr32(ip + 12, TESTER);
 	wr32(ip + 16, IUT);
-	wr16(ip + 10, csum(ip, 20));
+	wr16(ip + 10, igmpx_cksum(ip, 20));
 	icmp[0] = 8;                  /* echo request */
 	wr16(icmp + 4, id);
 	wr16(icmp + 6, seq);
 	for (int i = 0; i < 56; i++)
 		icmp[8 + i] = (uint8_t)i;
-	wr16(icmp + 2, csum(icmp, 8 + 56));
+	wr16(icmp + 2, igmpx_cksum(icmp, 8 + 56));
 	return ECHO_LEN;
 }
 

@@ -86,10 +86,8 @@ static void verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 	g_string_append_printf(r->detail, "%s: %s\n", hx_verdict_name(v), s);
 	/* The message is the first reason for the worst verdict. */
 	if (v > r->verdict || !r->message) {
-		if (v >= r->verdict) {
-			g_free(r->message);
-			r->message = g_strdup(s);
-		}
+		g_free(r->message);
+		r->message = g_strdup(s);
 	}
 	if (v > r->verdict)
 		r->verdict = v;

@@ -9,7 +9,7 @@ target_include_directories(igmpx_link PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # speak IGMP; without it the IGMP checks are left out.  test.h is core's.
 add_executable(test_link ${CMAKE_CURRENT_LIST_DIR}/test_link.c)
 target_include_directories(test_link PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../core)
-target_link_libraries(test_link igmpx_link)
+target_link_libraries(test_link igmpx_link igmpx_core)
 if(TARGET igmpx-member)
   add_dependencies(test_link igmpx-member)
 endif()
@@ -20,5 +20,5 @@ set_tests_properties(harness.link PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE
 # bench/link.sh runs it from ${CMAKE_BINARY_DIR}/bench.
 find_package(Threads REQUIRED)
 add_executable(link-timing ${CMAKE_CURRENT_LIST_DIR}/../bench/link-timing.c)
-target_link_libraries(link-timing igmpx_link Threads::Threads)
+target_link_libraries(link-timing igmpx_link igmpx_core Threads::Threads)
 set_target_properties(link-timing PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

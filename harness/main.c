@@ -102,6 +102,19 @@ static char *bindir(void)
 	return out;
 }
 
+/* The profile of --iut, else the Linux host's; false (said) on an error. */
+static bool load_profile(const char *iut, char **path, struct hx_profile *p)
+{
+	char err[512];
+
+	*path = iut ? g_strdup(iut) : data_path("conformance/iut/linux-host.ini");
+	if (hx_profile_load(*path, p, err, sizeof(err)))
+		return true;
+	fprintf(stderr, "igmpx: %s\n", err);
+	g_free(*path);
+	return false;
+}
+
 /* ---- Cases ---------------------------------------------------------------------- */
 
 static gint by_name(gconstpointer a, gconstpointer b)
@@ -271,17 +284,12 @@ static void read_result(const struct slot *s, int status, double seconds, struct
 	out->r.detail = g_strdup_printf("ERROR: %s\n", out->r.message);
 }
 
-static const char *section_of(const char *rfc)
-{
-	return rfc;
-}
-
 static void progress(guint done, guint total, const struct hx_case *c, const struct hx_result *r)
 {
 	int w = snprintf(NULL, 0, "%u", total);
 
 	printf("[%*u/%u] %-12s %-24s %-16s %6.2f s\n", w, done, total, hx_verdict_name(r->verdict),
-	       c->id, section_of(c->rfc), r->seconds);
+	       c->id, c->rfc, r->seconds);
 	if (r->verdict != HX_PASS && *r->message)
 		printf("        %s\n", r->message);
 	fflush(stdout);
@@ -318,13 +326,11 @@ static int cmd_run(int argc, char **argv)
 		default: usage_of("run", stderr); return 2;
 		}
 	}
-	char *profile_path = iut ? g_strdup(iut) : data_path("conformance/iut/linux-host.ini");
+	char *profile_path = NULL;
 	struct hx_profile p;
 	char err[512];
-	if (!hx_profile_load(profile_path, &p, err, sizeof(err))) {
-		fprintf(stderr, "igmpx: %s\n", err);
+	if (!load_profile(iut, &profile_path, &p))
 		return 2;
-	}
 	GArray *cases = g_array_new(FALSE, FALSE, sizeof(struct hx_case));
 	if (!load_cases(argv + optind, argc - optind, filter, cases))
 		return 2;
@@ -540,13 +546,10 @@ static int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "igmpx replay: %s: %s\n", capture, strerror(errno));
 		return 2;
 	}
-	char *profile_path = iut ? g_strdup(iut) : data_path("conformance/iut/linux-host.ini");
+	char *profile_path = NULL;
 	struct hx_profile p;
-	char err[512];
-	if (!hx_profile_load(profile_path, &p, err, sizeof(err))) {
-		fprintf(stderr, "igmpx: %s\n", err);
+	if (!load_profile(iut, &profile_path, &p))
 		return 2;
-	}
 	if (g_mkdir_with_parents(out, 0755) < 0) {
 		fprintf(stderr, "igmpx: %s: %s\n", out, strerror(errno));
 		return 2;

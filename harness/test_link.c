@@ -12,6 +12,7 @@
  * nothing appears in the machine's own.
  */
 #define _GNU_SOURCE
+#include "codec.h"
 #include "link.h"
 #include "test.h"
 
@@ -161,19 +162,6 @@ static void wr32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static uint16_t csum(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 struct igmp {
 	uint32_t src, dst;
 	const uint8_t *msg;
@@ -239,14 +227,14 @@ static size_t build_query(uint8_t *f, const uint8_t *mac, uint8_t mrc)
 	wr32(ip + 16, IP4(224, 0, 0, 1));
 	ip[20] = 0x94;                 /* Router Alert */
 	ip[21] = 4;
-	c = csum(ip, 24);
+	c = igmpx_cksum(ip, 24);
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
 	q[0] = 0x11;
 	q[1] = mrc;
 	q[8] = 2;                      /* S 0, QRV 2 */
 	q[9] = 125;
-	c = csum(q, 12);
+	c = igmpx_cksum(q, 12);
 	q[2] = (uint8_t)(c >> 8);
 	q[3] = (uint8_t)c;
 	return 60;
