@@ -3,16 +3,17 @@
  *
  * Two passes, as packet-ntp.c links requests and responses: on the first
  * pass (!PINFO_FD_VISITED) each IGMP packet is fed to the link model of
- * core/timing, and what it returns is kept in wmem_file_scope (the
- * frame's links with p_add_proto_data, the findings and the reports that
- * answered a query in maps keyed by frame).  Every pass renders what is
- * kept, so a second pass (tshark -2, a GUI click) shows what later frames
- * taught: the igmpx.response_in list of a query, findings about an earlier
- * frame, and those of windows still open at the end of the capture. */
+ * core/timing, and what it returns is kept for the life of the file in
+ * three flat tables: the links of the frames that have some, the findings
+ * (about this frame or an earlier one) and the (query, report) pairs.  No
+ * per-frame allocation, no hash table: a valid capture adds about 32 octets
+ * per linked frame.  Every pass renders what is kept, so a second pass
+ * (tshark -2, a GUI click) shows what later frames taught: the
+ * igmpx.response_in list of a query, findings about an earlier frame, and
+ * those of windows still open at the end of the capture. */
 #include "packet-igmpx.h"
 
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 #include <wsutil/pint.h>
 
 #include "ip.h"
@@ -27,15 +28,27 @@ static int hf_igmpx_query_gap = -1;
 
 static guint igmpx_timer_tolerance_ms = 0;
 
-/* p_add_proto_data key of this file (the other files of the plugin use small keys). */
-#define IGMPX_STATE_KEY 0x5747
+/* The links of one frame (struct igmpx_link_event, packed). */
+struct link_rec {
+	guint32 frame;
+	guint32 response_to;
+	guint32 querier_frame;
+	guint64 response_time_us;
+	guint64 query_gap_us;
+};
 
-/* What a frame shows, kept only for the frames that have something to show
- * (p_add_proto_data, file scope): its links and the findings about it. */
-struct frame_state {
-	struct igmpx_link_event ev;
-	wmem_array_t *findings;        /* of struct igmpx_tfinding, or NULL */
-	wmem_array_t *responses;       /* a query: frame numbers of its answers, or NULL */
+/* A finding about frame; seq keeps the order they were found in. */
+struct find_rec {
+	guint32 frame;
+	guint32 seq;
+	enum igmpx_rule rule;
+	const char *text;           /* in igmpx_state->texts */
+};
+
+/* A report that answered a query. */
+struct resp_rec {
+	guint32 query;
+	guint32 report;
 };
 
 /* The model of the capture being dissected, from init to cleanup.  The model
@@ -47,10 +60,15 @@ struct frame_state {
 struct igmpx_state {
 	struct igmpx_link *links[IGMPX_MAX_LINKS];  /* by interface id; malloc'd by core */
 	struct igmpx_link_config cfg;
-	wmem_map_t *queries;           /* query frame -> its frame_state (for response_in) */
-	wmem_map_t *late;              /* frame -> frame_state: findings about a frame
-					  already passed (known only later) */
+	GArray *recs;                  /* of link_rec, by frame (fed in frame order) */
+	GArray *finds;                 /* of find_rec, sorted by (frame, seq) unless
+					  finds_dirty: a late finding came */
+	GArray *resps;                 /* of resp_rec, sorted by (query, report) unless
+					  resps_dirty */
+	GStringChunk *texts;           /* the findings' texts */
+	gboolean finds_dirty, resps_dirty;
 	guint32 last_fed;              /* the last frame fed (one feed per frame) */
+	guint own_first, own_end;      /* finds[] of last_fed about itself, on the first pass */
 	guint64 last_t_us;
 	gboolean finished;             /* igmpx_link_finish has run */
 };
@@ -62,50 +80,43 @@ static void igmpx_state_init(void)
 
 	igmpx_link_config_defaults(&cfg);
 	cfg.tolerance_ms = igmpx_timer_tolerance_ms;
-	igmpx_state = wmem_new0(wmem_file_scope(), struct igmpx_state);
+	igmpx_state = g_new0(struct igmpx_state, 1);
 	igmpx_state->cfg = cfg;
-	igmpx_state->queries = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-	igmpx_state->late = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+	igmpx_state->recs = g_array_new(FALSE, FALSE, sizeof(struct link_rec));
+	igmpx_state->finds = g_array_new(FALSE, FALSE, sizeof(struct find_rec));
+	igmpx_state->resps = g_array_new(FALSE, FALSE, sizeof(struct resp_rec));
+	igmpx_state->texts = g_string_chunk_new(4096);
 }
 
 static void igmpx_state_cleanup(void)
 {
-	for (int i = 0; igmpx_state && i < IGMPX_MAX_LINKS; i++)
+	if (!igmpx_state)
+		return;
+	for (int i = 0; i < IGMPX_MAX_LINKS; i++)
 		igmpx_link_free(igmpx_state->links[i]);
-	igmpx_state = NULL;         /* the rest goes with the file scope */
+	g_array_free(igmpx_state->recs, TRUE);
+	g_array_free(igmpx_state->finds, TRUE);
+	g_array_free(igmpx_state->resps, TRUE);
+	g_string_chunk_free(igmpx_state->texts);
+	g_free(igmpx_state);
+	igmpx_state = NULL;
 }
 
-static void append(wmem_array_t **a, const void *elem, guint size)
+/* Keeps the findings; those about an earlier frame leave finds unsorted. */
+static void keep_findings(const struct igmpx_tfinding *f, size_t n)
 {
-	if (!*a)
-		*a = wmem_array_new(wmem_file_scope(), size);
-	wmem_array_append(*a, elem, 1);
-}
+	GArray *a = igmpx_state->finds;
 
-/* The frame_state of an earlier frame, for a finding about it. */
-static struct frame_state *late_state(guint32 frame)
-{
-	struct frame_state *fs = (struct frame_state *)wmem_map_lookup(igmpx_state->late,
-									GUINT_TO_POINTER(frame));
-	if (!fs) {
-		fs = wmem_new0(wmem_file_scope(), struct frame_state);
-		wmem_map_insert(igmpx_state->late, GUINT_TO_POINTER(frame), fs);
-	}
-	return fs;
-}
-
-/* Findings about this frame go with it, about earlier ones to the map. */
-static void keep_findings(struct frame_state **fs, guint32 num, const struct igmpx_tfinding *f,
-			  size_t n)
-{
 	for (size_t i = 0; i < n; i++) {
-		if (f[i].frame == num && fs) {
-			if (!*fs)
-				*fs = wmem_new0(wmem_file_scope(), struct frame_state);
-			append(&(*fs)->findings, &f[i], sizeof(f[i]));
-		} else {
-			append(&late_state(f[i].frame)->findings, &f[i], sizeof(f[i]));
-		}
+		struct find_rec r;
+
+		r.frame = f[i].frame;
+		r.seq = a->len;
+		r.rule = f[i].rule;
+		r.text = g_string_chunk_insert(igmpx_state->texts, f[i].text);
+		if (a->len && g_array_index(a, struct find_rec, a->len - 1).frame > r.frame)
+			igmpx_state->finds_dirty = TRUE;
+		g_array_append_val(a, r);
 	}
 }
 
@@ -147,12 +158,12 @@ static void igmpx_state_feed(struct igmpx_ctx *c)
 	packet_info *pinfo = c->pinfo;
 	struct igmpx_link_event ev;
 	struct igmpx_tfinding f[16];
-	struct frame_state *fs = NULL;
 	struct igmpx_link *link = link_of(pinfo);
 	const guint8 *ip;
 	size_t len = 0, n;
 	guint64 t_us = (guint64)pinfo->abs_ts.secs * 1000000u + (guint64)pinfo->abs_ts.nsecs / 1000u;
 
+	igmpx_state->own_first = igmpx_state->own_end = igmpx_state->finds->len;
 	if (!link || !c->whole || !(ip = state_ip_packet(c, &len)))
 		return;
 	if (igmpx_ip_parsed(c))
@@ -161,22 +172,29 @@ static void igmpx_state_feed(struct igmpx_ctx *c)
 	else
 		n = igmpx_link_feed(link, pinfo->num, t_us, ip, len, &ev, f, G_N_ELEMENTS(f));
 	igmpx_state->last_t_us = t_us;
-	keep_findings(&fs, pinfo->num, f, MIN(n, G_N_ELEMENTS(f)));
-	if (ev.response_to || ev.querier_frame || c->m.type == IGMPX_T_QUERY) {
-		if (!fs)
-			fs = wmem_new0(wmem_file_scope(), struct frame_state);
-		fs->ev = ev;
+	n = MIN(n, G_N_ELEMENTS(f));
+	/* This frame's own findings first (contiguous, for the first pass's
+	 * display), then those about earlier frames. */
+	for (size_t i = 0; i < n; i++)
+		if (f[i].frame == pinfo->num)
+			keep_findings(&f[i], 1);
+	igmpx_state->own_end = igmpx_state->finds->len;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].frame != pinfo->num)
+			keep_findings(&f[i], 1);
+	if (ev.response_to || ev.querier_frame) {
+		struct link_rec r = { pinfo->num, ev.response_to, ev.querier_frame,
+				      ev.response_time_us, ev.query_gap_us };
+		g_array_append_val(igmpx_state->recs, r);
 	}
-	if (c->m.type == IGMPX_T_QUERY)
-		wmem_map_insert(igmpx_state->queries, GUINT_TO_POINTER(pinfo->num), fs);
 	if (ev.response_to) {
-		struct frame_state *q = (struct frame_state *)wmem_map_lookup(
-			igmpx_state->queries, GUINT_TO_POINTER(ev.response_to));
-		if (q)
-			append(&q->responses, &pinfo->num, sizeof(guint32));
+		struct resp_rec r = { ev.response_to, pinfo->num };
+		GArray *a = igmpx_state->resps;
+
+		if (a->len && g_array_index(a, struct resp_rec, a->len - 1).query > r.query)
+			igmpx_state->resps_dirty = TRUE;
+		g_array_append_val(a, r);
 	}
-	if (fs)
-		p_add_proto_data(wmem_file_scope(), pinfo, proto_igmpx_state, IGMPX_STATE_KEY, fs);
 }
 
 /* The first visited pass: the capture is over, close the open windows. */
@@ -191,8 +209,45 @@ static void igmpx_state_finish(void)
 			continue;
 		n = igmpx_link_finish(igmpx_state->links[i], igmpx_state->last_t_us, f,
 				      G_N_ELEMENTS(f));
-		keep_findings(NULL, 0, f, MIN(n, G_N_ELEMENTS(f)));
+		keep_findings(f, MIN(n, G_N_ELEMENTS(f)));
 	}
+}
+
+static gint cmp_find(gconstpointer a, gconstpointer b)
+{
+	const struct find_rec *x = (const struct find_rec *)a, *y = (const struct find_rec *)b;
+
+	if (x->frame != y->frame)
+		return x->frame < y->frame ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static gint cmp_resp(gconstpointer a, gconstpointer b)
+{
+	const struct resp_rec *x = (const struct resp_rec *)a, *y = (const struct resp_rec *)b;
+
+	if (x->query != y->query)
+		return x->query < y->query ? -1 : 1;
+	return x->report < y->report ? -1 : x->report > y->report;
+}
+
+/* The first index of a (whose elements of size elem begin with a guint32
+ * key, sorted by it) whose key is >= key. */
+static guint lower_bound(const GArray *a, guint elem, guint32 key)
+{
+	guint lo = 0, hi = a->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		guint32 k;
+
+		memcpy(&k, a->data + (gsize)mid * elem, sizeof(k));
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static void add_time(struct igmpx_ctx *c, int hf, guint64 us)
@@ -206,63 +261,85 @@ static void add_time(struct igmpx_ctx *c, int hf, guint64 us)
 	proto_item_set_generated(it);
 }
 
-static void render_links(struct igmpx_ctx *c, const struct frame_state *fs)
+static void render_links(struct igmpx_ctx *c, const struct link_rec *r)
 {
-	const struct igmpx_link_event *ev = &fs->ev;
 	proto_item *it;
 
-	if (ev->response_to) {
-		it = proto_tree_add_uint(c->tree, hf_igmpx_response_to, c->tvb, 0, 0, ev->response_to);
+	if (r->response_to) {
+		it = proto_tree_add_uint(c->tree, hf_igmpx_response_to, c->tvb, 0, 0, r->response_to);
 		proto_item_set_generated(it);
-		add_time(c, hf_igmpx_response_time, ev->response_time_us);
+		add_time(c, hf_igmpx_response_time, r->response_time_us);
 	}
-	if (ev->querier_frame) {
-		it = proto_tree_add_uint(c->tree, hf_igmpx_query_prev, c->tvb, 0, 0, ev->querier_frame);
+	if (r->querier_frame) {
+		it = proto_tree_add_uint(c->tree, hf_igmpx_query_prev, c->tvb, 0, 0, r->querier_frame);
 		proto_item_set_generated(it);
-		add_time(c, hf_igmpx_query_gap, ev->query_gap_us);
+		add_time(c, hf_igmpx_query_gap, r->query_gap_us);
 	}
-	for (guint i = 0; fs->responses && i < wmem_array_get_count(fs->responses); i++) {
-		guint32 *num = (guint32 *)wmem_array_index(fs->responses, i);
-		it = proto_tree_add_uint(c->tree, hf_igmpx_response_in, c->tvb, 0, 0, *num);
+}
+
+/* The reports that answered query frame (known on a second pass). */
+static void render_responses(struct igmpx_ctx *c, guint32 frame)
+{
+	GArray *a = igmpx_state->resps;
+	proto_item *it;
+
+	if (igmpx_state->resps_dirty) {
+		g_array_sort(a, cmp_resp);
+		igmpx_state->resps_dirty = FALSE;
+	}
+	for (guint i = lower_bound(a, sizeof(struct resp_rec), frame);
+	     i < a->len && g_array_index(a, struct resp_rec, i).query == frame; i++) {
+		it = proto_tree_add_uint(c->tree, hf_igmpx_response_in, c->tvb, 0, 0,
+					 g_array_index(a, struct resp_rec, i).report);
 		proto_item_set_generated(it);
 	}
 }
 
-static void render_findings(struct igmpx_ctx *c, wmem_array_t *a)
+static void render_findings(struct igmpx_ctx *c, guint first, guint end, guint32 frame)
 {
-	for (guint i = 0; a && i < wmem_array_get_count(a); i++) {
-		const struct igmpx_tfinding *f = (const struct igmpx_tfinding *)wmem_array_index(a, i);
+	for (guint i = first; i < end; i++) {
+		const struct find_rec *f = &g_array_index(igmpx_state->finds, struct find_rec, i);
+
+		if (f->frame != frame)
+			break;
 		expert_add_info_format(c->pinfo, c->it.proto, igmpx_rule_ei(f->rule), "%s", f->text);
 	}
 }
 
 void igmpx_state_apply(struct igmpx_ctx *c)
 {
-	const struct frame_state *fs;
+	guint32 num = c->pinfo->num;
+	GArray *recs;
+	guint i;
 
 	/* Quoted in an ICMP error: not a message sent on the link. */
 	if (!igmpx_state || c->pinfo->flags.in_error_pkt)
 		return;
+	recs = igmpx_state->recs;
 	if (!PINFO_FD_VISITED(c->pinfo)) {
-		if (igmpx_state->last_fed == c->pinfo->num)
-			return;         /* a second IGMP message in the same frame */
-		igmpx_state->last_fed = c->pinfo->num;
-		igmpx_state_feed(c);
-	} else if (!igmpx_state->finished) {
+		/* a second IGMP message in the same frame is not fed again */
+		if (igmpx_state->last_fed != num) {
+			igmpx_state->last_fed = num;
+			igmpx_state_feed(c);
+		}
+		if (recs->len && g_array_index(recs, struct link_rec, recs->len - 1).frame == num)
+			render_links(c, &g_array_index(recs, struct link_rec, recs->len - 1));
+		render_findings(c, igmpx_state->own_first, igmpx_state->own_end, num);
+		return;
+	}
+	if (!igmpx_state->finished)
 		igmpx_state_finish();
+	i = lower_bound(recs, sizeof(struct link_rec), num);
+	if (i < recs->len && g_array_index(recs, struct link_rec, i).frame == num)
+		render_links(c, &g_array_index(recs, struct link_rec, i));
+	if (c->m.type == IGMPX_T_QUERY)
+		render_responses(c, num);
+	if (igmpx_state->finds_dirty) {
+		g_array_sort(igmpx_state->finds, cmp_find);
+		igmpx_state->finds_dirty = FALSE;
 	}
-	fs = (const struct frame_state *)p_get_proto_data(wmem_file_scope(), c->pinfo,
-							  proto_igmpx_state, IGMPX_STATE_KEY);
-	if (fs) {
-		render_links(c, fs);
-		render_findings(c, fs->findings);
-	}
-	if (PINFO_FD_VISITED(c->pinfo) && wmem_map_size(igmpx_state->late)) {
-		fs = (const struct frame_state *)wmem_map_lookup(igmpx_state->late,
-								 GUINT_TO_POINTER(c->pinfo->num));
-		if (fs)
-			render_findings(c, fs->findings);
-	}
+	render_findings(c, lower_bound(igmpx_state->finds, sizeof(struct find_rec), num),
+			igmpx_state->finds->len, num);
 }
 
 void igmpx_register_state(int proto, module_t *prefs)

@@ -616,7 +616,7 @@ static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinf
 	guint captured = tvb_captured_length(tvb);
 	guint reported = tvb_reported_length(tvb);
 
-	memset(c, 0, sizeof(*c));
+	memset(c, 0, offsetof(struct igmpx_ctx, span_buf));
 	c->spans = c->span_buf;
 	c->spans_cap = IGMPX_SPANS_INLINE;
 	c->tvb = tvb;

@@ -63,7 +63,6 @@ struct igmpx_ctx {
 	/* Items by octets, recorded only with a tree (igmpx_note_span). */
 	struct igmpx_span *spans;
 	guint nspans, spans_cap;
-	struct igmpx_span span_buf[IGMPX_SPANS_INLINE];
 	/* Set by igmpx_rules_check, before the decode: the content rules this
 	 * packet breaks, their findings (pinfo->pool) and the IP header length;
 	 * items are recorded by octets only when there is a finding to hang. */
@@ -76,6 +75,8 @@ struct igmpx_ctx {
 	const guint8 *ip;
 	size_t ip_len, ip_hdr;
 	struct igmpx_ipv4 iph;
+	/* Last, left out of the context's clearing: filled before use. */
+	struct igmpx_span span_buf[IGMPX_SPANS_INLINE];
 };
 
 /* Adds a field at off when it lies whole inside the message (a shorter
