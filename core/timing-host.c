@@ -369,18 +369,32 @@ void tq_host_expire(struct tq_out *o, uint64_t now, bool at_end)
 		return;
 	/* The same for every entry: the querier's advertised timers, now. */
 	uint64_t ohpi = ohpi_us(l, now);
-	for (size_t i = 0; i < l->n_members;) {
-		if (now - l->members[i].last_t > ohpi)
-			TQ_DEL(l, members, i);
-		else
-			i++;
+	if (now - l->members_oldest > ohpi) {
+		uint64_t oldest = now;
+		for (size_t i = 0; i < l->n_members;) {
+			if (now - l->members[i].last_t > ohpi) {
+				TQ_DEL(l, members, i);
+			} else {
+				if (l->members[i].last_t < oldest)
+					oldest = l->members[i].last_t;
+				i++;
+			}
+		}
+		l->members_oldest = oldest;
 	}
 	uint64_t keep = ohpi + 2 * (uint64_t)l->cfg.query_response_ds * 100 * US_PER_MS;
-	for (size_t i = 0; i < l->n_groups;) {
-		if (now - l->groups[i].last_t > keep && !lmq_find(l, l->groups[i].group))
-			TQ_DEL(l, groups, i);
-		else
-			i++;
+	if (now - l->groups_oldest > keep) {
+		uint64_t oldest = now;
+		for (size_t i = 0; i < l->n_groups;) {
+			if (now - l->groups[i].last_t > keep && !lmq_find(l, l->groups[i].group)) {
+				TQ_DEL(l, groups, i);
+			} else {
+				if (l->groups[i].last_t < oldest)
+					oldest = l->groups[i].last_t;
+				i++;
+			}
+		}
+		l->groups_oldest = oldest;
 	}
 }
 

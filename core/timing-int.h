@@ -96,6 +96,10 @@ struct igmpx_link {
 	TQ_TABLE(struct tq_useq, useqs);
 	TQ_TABLE(struct tq_group, groups);
 	TQ_TABLE(struct tq_member, members);
+	/* Lower bounds of the oldest last_t of members and groups (entries only
+	 * ever get the time of the packet being fed, which never decreases):
+	 * until one could have expired, tq_host_expire skips the scan. */
+	uint64_t members_oldest, groups_oldest;
 	/* RFC 9776 §7.2.1: the latest IGMPv1 Query / IGMPv2 General Query. */
 	uint64_t v1q_t, v2q_t;
 	uint32_t v1q_frame, v2q_frame;
