@@ -5,18 +5,25 @@
  *   role: host | router                 versions: [3]
  *   deadline: 30                        (seconds; default 60)
  *   steps:
- *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B)
- *     - leave: 239.1.1.1
+ *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B,C+N;
+ *                                        groups: N consecutive groups from it;
+ *                                        may_fail: true, a refusal is no ERROR;
+ *                                        N may be an expression: max_sources)
+ *     - leave: 239.1.1.1                (groups:, may_fail: as for join)
  *     - set_version: 2
  *     - wait: 1.5                       (an expression)
  *     - send: v3query mrc=20            (a frame description, pcaps/README.md;
- *                                        continuation lines in a block scalar)
+ *                                        continuation lines in a block scalar;
+ *                                        repeat: N, every: SECONDS; fragment:
+ *                                        N octets of IP payload per fragment)
  *     - replay: pcaps/linux/linux-v3.pcap   (frames: 2-4)
  *     - expect: v3report group=239.1.1.1 record=IS_EX
  *       within: [0, mrt]                (expressions, seconds after the last stimulus)
  *       count: 2 | [1, 3]               (default: at least one)
  *       rule: query_response            (core/rules.def)
  *       need: true                      (a precondition: unmet is INCONCLUSIVE)
+ *       cover: 239.2.0.1+N              (every group of the range is in some
+ *                                        matching report of the window)
  *     - expect_none: report group=239.1.1.1
  *       within: [0, mrt + 1]
  *       rule: no_state_no_report
@@ -122,7 +129,7 @@ static unsigned versions(struct rd *r, const yaml_node_t *n)
  * that a typo is found before anything runs. */
 static char *expression(struct rd *r, const yaml_node_t *n, const char *what)
 {
-	static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
 	char e[200];
 	double d;
 	const char *s = scalar(r, n, what);
@@ -238,12 +245,17 @@ static bool key_ok(enum hx_step_kind k, const char *key)
 {
 	switch (k) {
 	case HX_STEP_JOIN:
-		return !strcmp(key, "mode") || !strcmp(key, "sources");
+		return !strcmp(key, "mode") || !strcmp(key, "sources") || !strcmp(key, "groups") ||
+		       !strcmp(key, "may_fail");
+	case HX_STEP_LEAVE:
+		return !strcmp(key, "groups") || !strcmp(key, "may_fail");
+	case HX_STEP_SEND:
+		return !strcmp(key, "repeat") || !strcmp(key, "every") || !strcmp(key, "fragment");
 	case HX_STEP_REPLAY:
 		return !strcmp(key, "frames");
 	case HX_STEP_EXPECT:
 		return !strcmp(key, "within") || !strcmp(key, "count") || !strcmp(key, "rule") ||
-		       !strcmp(key, "need");
+		       !strcmp(key, "need") || !strcmp(key, "cover");
 	case HX_STEP_EXPECT_NONE:
 		return !strcmp(key, "within") || !strcmp(key, "rule");
 	default:
@@ -301,7 +313,44 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			if (s.mode && strcmp(s.mode, "include") && strcmp(s.mode, "exclude"))
 				err(r, v, "mode: include or exclude, not \"%s\"", s.mode);
 		} else if (!strcmp(key, "sources")) {
+			static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+			char e[200], *list;
 			s.sources = dup_scalar(r, v, "sources");
+			if (s.sources && *s.sources && !(list = hx_addr_list(s.sources, &ones, e, sizeof(e))))
+				err(r, v, "sources: %s", e);
+			else if (s.sources && *s.sources)
+				free(list);
+		} else if (!strcmp(key, "groups")) {
+			s.groups = expression(r, v, "groups");
+		} else if (!strcmp(key, "may_fail") || !strcmp(key, "need")) {
+			const char *b = scalar(r, v, key);
+			if (b && strcmp(b, "true") && strcmp(b, "false"))
+				err(r, v, "%s: true or false", key);
+			if (!strcmp(key, "need"))
+				s.need = b && !strcmp(b, "true");
+			else
+				s.may_fail = b && !strcmp(b, "true");
+		} else if (!strcmp(key, "repeat")) {
+			double d;
+			if (number(r, v, "repeat", 1, 100000, &d))
+				s.repeat = (unsigned)d;
+		} else if (!strcmp(key, "every")) {
+			s.every = expression(r, v, "every");
+		} else if (!strcmp(key, "fragment")) {
+			double d;
+			if (number(r, v, "fragment", 8, 1480, &d)) {
+				s.fragment = (unsigned)d;
+				if (s.fragment % 8)
+					err(r, v, "fragment: a multiple of 8 octets");
+			}
+		} else if (!strcmp(key, "cover")) {
+			static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+			char e[200];
+			uint32_t g;
+			unsigned cn;
+			s.cover = dup_scalar(r, v, "cover");
+			if (s.cover && !hx_addr_range(s.cover, &ones, &g, &cn, e, sizeof(e)))
+				err(r, v, "cover: %s", e);
 		} else if (!strcmp(key, "frames")) {
 			unsigned a, b;
 			s.range = dup_scalar(r, v, "frames");
@@ -315,11 +364,6 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			const char *id = scalar(r, v, "rule");
 			if (id && (s.rule = igmpx_rule_by_id(id)) == IGMPX_RULE_COUNT)
 				err(r, v, "rule: no rule \"%s\" in core/rules.def", id);
-		} else if (!strcmp(key, "need")) {
-			const char *b = scalar(r, v, "need");
-			s.need = b && !strcmp(b, "true");
-			if (b && strcmp(b, "true") && strcmp(b, "false"))
-				err(r, v, "need: true or false");
 		}
 	}
 	if (!s.text)
@@ -333,15 +377,17 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 		if (s.sources && !s.mode)
 			err(r, arg, "join: sources: needs mode: include or exclude");
 		break;
+	case HX_STEP_SEND:
+		build_send(r, arg, &s);
+		if (s.every && s.repeat < 2)
+			err(r, n, "send: every: needs repeat: 2 or more");
+		break;
 	case HX_STEP_SET_VERSION:
 		if (strcmp(s.text, "1") && strcmp(s.text, "2") && strcmp(s.text, "3"))
 			err(r, arg, "set_version: 1, 2 or 3");
 		break;
 	case HX_STEP_WAIT:
 		s.lo = expression(r, arg, "wait");
-		break;
-	case HX_STEP_SEND:
-		build_send(r, arg, &s);
 		break;
 	case HX_STEP_REPLAY:
 		break;
@@ -356,6 +402,8 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			    step_words[s.kind]);
 		if (s.kind == HX_STEP_EXPECT_NONE)
 			s.count_min = s.count_max = 0;
+		if (s.cover && s.match.kinds != (1u << IGMPX_K_V3_REPORT))
+			err(r, n, "cover: works with v3report matches");
 		break;
 	}
 add:
@@ -465,6 +513,10 @@ void hx_case_free(struct hx_case *c)
 		free(s->text);
 		free(s->mode);
 		free(s->sources);
+		free(s->groups);
+		free(s->every);
+		free(s->cover);
+		hx_match_free(&s->match);
 		free(s->lo);
 		free(s->hi);
 		free(s->frame);

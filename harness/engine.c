@@ -71,6 +71,8 @@ struct run {
 	GString *detail;
 	char *message;
 	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
+	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
+	bool iut_mac_known;
 };
 
 static void verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
@@ -142,6 +144,10 @@ static struct frame *record(struct run *r, uint64_t t, int dir, const uint8_t *b
 	ip = hx_ip_of(1, f->bytes, len, &iplen);
 	if (!ip || !igmpx_ipv4_parse(ip, iplen, &h) || h.proto != IGMPX_IPPROTO_IGMP)
 		return f;
+	if (dir == 1 && h.src == HX_IUT_ADDR && !(b[6] & 1)) {
+		memcpy(r->iut_mac, b + 6, 6);
+		r->iut_mac_known = true;
+	}
 	f->igmp = true;
 	f->src = h.src;
 	f->dst = h.dst;
@@ -236,9 +242,14 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 	uint64_t sent;
 
 	memcpy(b + 6, hx_link_mac(r->link), 6);
-	/* The IUT's MAC is not known: a unicast stimulus goes to broadcast. */
-	if (!(b[0] & 1))
-		memset(b, 0xFF, 6);
+	/* A unicast stimulus goes to the IUT's MAC, learnt from its frames
+	 * (broadcast until one came). */
+	if (!(b[0] & 1)) {
+		if (r->iut_mac_known)
+			memcpy(b, r->iut_mac, 6);
+		else
+			memset(b, 0xFF, 6);
+	}
 	/* Frames that come while we wait are read with their own times. */
 	if (at > hx_now_ns() + 2000000u)
 		pump(r, at - 1000000u, NULL, NULL);
@@ -257,15 +268,20 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 
 /* ---- Commands ---------------------------------------------------------------- */
 
-/* cmd with {group} {mode} {sources} {version} put in. */
-static char *expand(const char *cmd, const struct hx_step *s)
+/* cmd with {group} {mode} {sources} {version} put in: group and src as
+ * given (a join of several groups, sources expanded), the rest the step's. */
+static char *expand(const char *cmd, const struct hx_step *s, const char *group, const char *src)
 {
 	GString *o = g_string_new(NULL);
-	const char *mode = s->mode ? s->mode : "exclude", *src = s->sources ? s->sources : "";
+	const char *mode = s->mode ? s->mode : "exclude";
 
+	if (!group)
+		group = s->text;
+	if (!src)
+		src = "";
 	for (const char *p = cmd; *p; p++) {
 		if (!strncmp(p, "{group}", 7)) {
-			g_string_append(o, s->text), p += 6;
+			g_string_append(o, group), p += 6;
 		} else if (!strncmp(p, "{mode}", 6)) {
 			g_string_append(o, mode), p += 5;
 		} else if (!strncmp(p, "{sources}", 9)) {
@@ -285,8 +301,9 @@ static bool command_done(struct run *r, void *arg)
 	return *(pid_t *)arg == 0;
 }
 
-/* Runs a profile command to its end (10 s at most), receiving meanwhile. */
-static void command(struct run *r, const char *what, const char *cmd)
+/* Runs a profile command to its end (10 s at most), receiving meanwhile;
+ * false if it failed.  A failure is an ERROR unless may_fail. */
+static bool command(struct run *r, const char *what, const char *cmd, bool may_fail)
 {
 	char err[256];
 	uint64_t start = hx_now_ns();
@@ -297,7 +314,7 @@ static void command(struct run *r, const char *what, const char *cmd)
 	r->anchor_frame = -1;
 	if (pid < 0) {
 		verdict(r, HX_ERROR, "%s: %s", what, err);
-		return;
+		return false;
 	}
 	pid_t left = pid;
 	while (left && !r->aborted && !*r->stop && hx_now_ns() - start < 10 * (uint64_t)NS) {
@@ -311,12 +328,19 @@ static void command(struct run *r, const char *what, const char *cmd)
 		hx_kill_group(pid, 200);
 		if (!r->aborted)
 			verdict(r, HX_ERROR, "%s command did not end within 10 s: %s", what, cmd);
-		return;
+		return false;
 	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return true;
+	if (may_fail)
+		g_string_append_printf(r->detail, "note: %s refused (%s %d), as the case allows: %s\n",
+				       what, WIFEXITED(st) ? "exit status" : "signal",
+				       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
+	else
 		verdict(r, HX_ERROR, "%s command failed (%s %d): %s", what,
 			WIFEXITED(st) ? "exit status" : "signal",
 			WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
+	return false;
 }
 
 /* ---- Replay ------------------------------------------------------------------ */
@@ -408,6 +432,39 @@ static bool matches(const struct run *r, const struct frame *f, const struct hx_
 	       hx_match_frame(&s->match, &f->m, f->msg_at, f->dst);
 }
 
+/* cover: the groups of first .. first+n-1 that no matching report of the
+ * window [lo, hi] holds: how many, the first of them in *missing. */
+static unsigned uncovered(const struct run *r, const struct hx_step *s, uint64_t lo, uint64_t hi,
+			  uint32_t first, unsigned n, uint32_t *missing)
+{
+	uint8_t *seen = g_malloc0(n);
+	unsigned left = n;
+
+	for (guint i = 0; i < r->frames->len; i++) {
+		const struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t < lo || f->t > hi || !matches(r, f, s) || f->m.kind != IGMPX_K_V3_REPORT)
+			continue;
+		size_t off = IGMPX_OFF_R_RECORDS;
+		for (unsigned k = 0; k < f->m.u.v3r.nrec_present; k++) {
+			struct igmpx_v3_record rec;
+			if (!igmpx_v3_record_at(f->msg_at, f->m.len, off, &rec))
+				break;
+			off = rec.end;
+			if (rec.group - first < n && !seen[rec.group - first]) {
+				seen[rec.group - first] = 1;
+				left--;
+			}
+		}
+	}
+	for (unsigned k = 0; k < n; k++)
+		if (!seen[k]) {
+			*missing = first + k;
+			break;
+		}
+	g_free(seen);
+	return left;
+}
+
 static unsigned count_in(const struct run *r, const struct window *w, uint64_t lo, uint64_t hi)
 {
 	unsigned n = 0;
@@ -433,7 +490,27 @@ static bool count_ok(const struct hx_step *s, unsigned n)
 	return n >= s->count_min && (!s->count_max || n <= s->count_max);
 }
 
+static void expect_step(struct run *r, const struct hx_step *s);
+
+/* The step with its run-time values (nsources=EXPR) filled in. */
 static void expect(struct run *r, const struct hx_step *s)
+{
+	struct hx_step t = *s;
+	char err[256];
+	double d;
+
+	t.match.nsrc = -1;
+	if (s->match.nsrc_expr) {
+		if (!hx_expr_eval(s->match.nsrc_expr, &r->vars, &d, err, sizeof(err))) {
+			verdict(r, HX_ERROR, "%s:%d: nsources=: %s", r->c->path, s->line, err);
+			return;
+		}
+		t.match.nsrc = (int)d;
+	}
+	expect_step(r, &t);
+}
+
+static void expect_step(struct run *r, const struct hx_step *s)
 {
 	const struct igmpx_rule_info *ri = &igmpx_rules[s->rule];
 	char err[256], range[64], stim[300] = "";
@@ -451,7 +528,7 @@ static void expect(struct run *r, const struct hx_step *s)
 	w.tol = (uint64_t)r->p->tolerance_ms * 1000000u;
 	/* An open-ended count is met by the first arrivals; anything else is
 	 * known at the end of the window. */
-	pump(r, w.hi + (none ? 0 : w.tol), none || s->count_max ? NULL : enough, &w);
+	pump(r, w.hi + (none ? 0 : w.tol), none || s->count_max || s->cover ? NULL : enough, &w);
 	if (r->aborted)
 		return;
 	uint64_t lo_tol = w.lo > r->anchor + w.tol ? w.lo - w.tol : r->anchor;
@@ -473,6 +550,30 @@ static void expect(struct run *r, const struct hx_step *s)
 			none ? (in ? "arrived, must not" : "arrived inside the tolerance only")
 			     : (in ? "matched" : "matched inside the tolerance only"),
 			(double)(f->t - r->anchor) / NS, range, in ? "" : " widened by the tolerance");
+	}
+	if (s->cover && count_ok(s, strict)) {
+		uint32_t first, miss = 0, miss_w = 0;
+		unsigned n;
+		if (!hx_addr_range(s->cover, &r->vars, &first, &n, err, sizeof(err))) {
+			verdict(r, HX_ERROR, "%s:%d: cover: %s", r->c->path, s->line, err);
+			return;
+		}
+		unsigned left = uncovered(r, s, w.lo, w.hi, first, n, &miss);
+		if (!left)
+			return;
+		unsigned left_w = uncovered(r, s, lo_tol, w.hi + w.tol, first, n, &miss_w);
+		enum hx_verdict v = !left_w ? HX_WARN : s->need ? HX_INCONCLUSIVE
+				  : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
+				  : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
+		verdict(r, v,
+			"%s:%d: %s (%s %s, %s): %s: %u of the %u groups from %u.%u.%u.%u in no \"%s\" "
+			"within %s after %s (tolerance %u ms; first missing %u.%u.%u.%u)%s%s",
+			r->c->path, s->line, ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
+			!left_w ? "inside the tolerance only" : ri->text, left, n, first >> 24,
+			first >> 16 & 255, first >> 8 & 255, first & 255, s->text, range,
+			a ? "the stimulus" : "the command", r->p->tolerance_ms, miss >> 24,
+			miss >> 16 & 255, miss >> 8 & 255, miss & 255, *stim ? "; stimulus: " : "", stim);
+		return;
 	}
 	bool ok = none ? strict == 0 : count_ok(s, strict);
 	if (ok)
@@ -554,6 +655,19 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 			snprintf(buf, cap, "the profile has no %s for line %d", need, s->line);
 			return buf;
 		}
+		/* A case sized by the IUT's limits needs them stated. */
+		const char *texts[] = { s->groups, s->sources, s->match.nsrc_expr, s->cover, s->lo,
+					s->hi, s->every };
+		for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+			if (texts[k] && strstr(texts[k], "max_memberships") && !p->max_memberships)
+				need = "max_memberships";
+			if (texts[k] && strstr(texts[k], "max_sources") && !p->max_sources)
+				need = "max_sources";
+		}
+		if (need) {
+			snprintf(buf, cap, "the profile states no [limits] %s (line %d)", need, s->line);
+			return buf;
+		}
 	}
 	return NULL;
 }
@@ -585,6 +699,91 @@ static gint by_time(gconstpointer a, gconstpointer b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
+/* join / leave: one command per group (groups: N of them from the step's
+ * group), sources expanded (A+N, A+max_sources). */
+static void membership(struct run *r, const struct hx_step *s)
+{
+	bool join = s->kind == HX_STEP_JOIN;
+	const char *tmpl = join ? (s->mode ? r->p->join_sources : r->p->join) : r->p->leave;
+	char err[256], *src = NULL, *range;
+	uint32_t g;
+	unsigned n;
+
+	range = s->groups ? g_strdup_printf("%s+%s", s->text, s->groups) : g_strdup(s->text);
+	if (!hx_addr_range(range, &r->vars, &g, &n, err, sizeof(err))) {
+		verdict(r, HX_ERROR, "%s:%d: groups: %s", r->c->path, s->line, err);
+		g_free(range);
+		return;
+	}
+	g_free(range);
+	if (s->sources && *s->sources && !(src = hx_addr_list(s->sources, &r->vars, err, sizeof(err)))) {
+		verdict(r, HX_ERROR, "%s:%d: sources: %s", r->c->path, s->line, err);
+		return;
+	}
+	for (unsigned i = 0; i < n && !r->aborted && !*r->stop; i++, g++) {
+		char gs[16];
+		snprintf(gs, sizeof(gs), "%u.%u.%u.%u", g >> 24, g >> 16 & 255, g >> 8 & 255, g & 255);
+		char *cmd = expand(tmpl, s, gs, src);
+		command(r, join ? "join" : "leave", cmd, s->may_fail);
+		g_free(cmd);
+	}
+	free(src);
+}
+
+/* The IPv4 packet of frame b (Ethernet, 14 octets of header) cut into
+ * fragments of size octets of payload each (RFC 791: options copied to
+ * every fragment when their copy flag is set, the Router Alert's is),
+ * sent back to back. */
+static void send_fragments(struct run *r, uint64_t at, const uint8_t *b, size_t len, unsigned size)
+{
+	const uint8_t *ip = b + 14;
+	size_t hl = (size_t)(ip[0] & 15) * 4, total = (size_t)ip[2] << 8 | ip[3];
+
+	if (len < 14 + hl || total > len - 14 || total <= hl) {
+		verdict(r, HX_ERROR, "fragment: the frame is no whole IPv4 packet");
+		return;
+	}
+	for (size_t off = 0; off < total - hl && !r->aborted; off += size) {
+		uint8_t out[MAX_FRAME];
+		size_t part = MIN(size, total - hl - off);
+		bool more = off + part < total - hl;
+		memcpy(out, b, 14 + hl);
+		memcpy(out + 14 + hl, ip + hl + off, part);
+		uint8_t *o = out + 14;
+		o[2] = (uint8_t)((hl + part) >> 8), o[3] = (uint8_t)(hl + part);
+		uint16_t fo = (uint16_t)((off / 8) | (more ? 0x2000 : 0));
+		o[6] = (uint8_t)(fo >> 8), o[7] = (uint8_t)fo;
+		o[10] = o[11] = 0;
+		uint16_t ck = igmpx_cksum(o, hl);
+		o[10] = (uint8_t)(ck >> 8), o[11] = (uint8_t)ck;
+		if (!send_frame(r, at, out, 14 + hl + part))
+			return;
+	}
+}
+
+/* send: the frame, repeat: times every: seconds apart, fragmented if asked. */
+static void send_step(struct run *r, const struct hx_step *s)
+{
+	double every = 0;
+	char err[256];
+	uint64_t start = hx_now_ns();
+	unsigned n = s->repeat ? s->repeat : 1;
+
+	if (s->every && !hx_expr_eval(s->every, &r->vars, &every, err, sizeof(err))) {
+		verdict(r, HX_ERROR, "%s:%d: every: %s", r->c->path, s->line, err);
+		return;
+	}
+	for (unsigned i = 0; i < n && !r->aborted && !*r->stop; i++) {
+		uint64_t at = start + (uint64_t)(every * i * NS);
+		uint8_t *b = g_memdup2(s->frame, s->frame_len);
+		if (s->fragment)
+			send_fragments(r, at, b, s->frame_len, s->fragment);
+		else
+			send_frame(r, at, b, s->frame_len);
+		g_free(b);
+	}
+}
+
 static void run_steps(struct run *r)
 {
 	for (size_t i = 0; i < r->c->nsteps && !r->aborted && !*r->stop; i++) {
@@ -595,18 +794,12 @@ static void run_steps(struct run *r)
 
 		switch (s->kind) {
 		case HX_STEP_JOIN:
-			cmd = expand(s->mode ? r->p->join_sources : r->p->join, s);
-			command(r, "join", cmd);
-			g_free(cmd);
-			break;
 		case HX_STEP_LEAVE:
-			cmd = expand(r->p->leave, s);
-			command(r, "leave", cmd);
-			g_free(cmd);
+			membership(r, s);
 			break;
 		case HX_STEP_SET_VERSION:
-			cmd = expand(r->p->set_version, s);
-			command(r, "set_version", cmd);
+			cmd = expand(r->p->set_version, s, NULL, NULL);
+			command(r, "set_version", cmd, false);
 			g_free(cmd);
 			break;
 		case HX_STEP_WAIT:
@@ -615,12 +808,9 @@ static void run_steps(struct run *r)
 			else
 				pump(r, hx_now_ns() + (uint64_t)(d * NS), NULL, NULL);
 			break;
-		case HX_STEP_SEND: {
-			uint8_t *b = g_memdup2(s->frame, s->frame_len);
-			send_frame(r, hx_now_ns(), b, s->frame_len);
-			g_free(b);
+		case HX_STEP_SEND:
+			send_step(r, s);
 			break;
-		}
 		case HX_STEP_REPLAY:
 			replay(r, s, s->text);
 			break;
@@ -649,7 +839,8 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 	r.anchor = r.t0;
 	r.vars = (struct hx_vars){ p->query_response_interval, p->query_interval, p->robustness,
 				   p->robustness, p->query_interval, p->query_response_interval,
-				   p->lmqi, p->lmqc, p->uri, p->tolerance_ms / 1000.0 };
+				   p->lmqi, p->lmqc, p->uri, p->tolerance_ms / 1000.0,
+				   p->max_memberships, p->max_sources };
 	if (skip_reason(c, p, why, sizeof(why))) {
 		verdict(&r, HX_SKIP, "%s", why);
 		goto done;
@@ -674,6 +865,8 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		g_strdup_printf("IGMPX_TESTER_ADDR=192.0.2.1"),
 		g_strdup_printf("IGMPX_NETNS=%s", hx_link_netns(r.link) ? hx_link_netns(r.link) : ""),
 		g_strdup_printf("IGMPX_WORKDIR=%s", r.workdir),
+		g_strdup_printf("IGMPX_MAX_MEMBERSHIPS=%u", p->max_memberships),
+		g_strdup_printf("IGMPX_MAX_SOURCES=%u", p->max_sources),
 		path_env,
 		NULL,
 	};

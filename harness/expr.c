@@ -5,7 +5,8 @@
  *   qqi  its Querier's Query Interval (QQIC decoded; profile QI if none)
  *   qrv  its Querier's Robustness Variable (profile robustness if none)
  *   robustness qi qri lmqi lmqc uri   the profile's [timers]
- *   tol  the profile's timer tolerance (s) */
+ *   tol  the profile's timer tolerance (s)
+ *   max_memberships max_sources       the profile's [limits] (0 if not stated) */
 #include "hx.h"
 
 #include <ctype.h>
@@ -43,6 +44,7 @@ static const struct {
 } names[] = {
 #define V(n) { #n, offsetof(struct hx_vars, n) }
 	V(mrt), V(qqi), V(qrv), V(robustness), V(qi), V(qri), V(lmqi), V(lmqc), V(uri), V(tol),
+	V(max_memberships), V(max_sources),
 #undef V
 };
 
@@ -78,7 +80,8 @@ static double atom(struct px *x)
 			    strncmp(names[i].name, s, (size_t)(x->p - s)) == 0)
 				return *(const double *)((const char *)x->v + names[i].off);
 		x->p = s;
-		bad(x, "unknown name (known: mrt qqi qrv robustness qi qri lmqi lmqc uri tol)");
+		bad(x, "unknown name (known: mrt qqi qrv robustness qi qri lmqi lmqc uri tol "
+		       "max_memberships max_sources)");
 		return 0;
 	}
 	bad(x, *x->p ? "number, name or \"(\" expected" : "expression ends early");

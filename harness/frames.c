@@ -7,6 +7,8 @@
 #include "pcapgen.h"
 
 #include <arpa/inet.h>
+#include <glib.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,12 +40,83 @@ static bool addr(const char *s, uint32_t *a)
 	return true;
 }
 
+bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, unsigned *n,
+		   char *err, size_t errlen)
+{
+	char a[64];
+	const char *plus = strchr(text, '+');
+	size_t alen = plus ? (size_t)(plus - text) : strlen(text);
+	double d = 1;
+
+	if (alen >= sizeof(a)) {
+		snprintf(err, errlen, "\"%s\" is not an IPv4 address", text);
+		return false;
+	}
+	memcpy(a, text, alen);
+	a[alen] = 0;
+	if (!addr(a, first)) {
+		snprintf(err, errlen, "\"%s\" is not an IPv4 address", a);
+		return false;
+	}
+	if (plus) {
+		char e[200];
+		if (!v) {
+			char *end;
+			d = strtod(plus + 1, &end);
+			if (*end || end == plus + 1) {
+				snprintf(err, errlen, "%s: +N takes a number here", text);
+				return false;
+			}
+		} else if (!hx_expr_eval(plus + 1, v, &d, e, sizeof(e))) {
+			snprintf(err, errlen, "%s: %s", text, e);
+			return false;
+		}
+	}
+	if (d < 1 || d > 65536 || d != (double)(unsigned)d) {
+		snprintf(err, errlen, "%s: a count from 1 to 65536 expected, not %g", text, d);
+		return false;
+	}
+	*n = (unsigned)d;
+	return true;
+}
+
+char *hx_addr_list(const char *text, const struct hx_vars *v, char *err, size_t errlen)
+{
+	GString *o = g_string_new(NULL);
+	gchar **items = g_strsplit(text, ",", -1);
+	bool ok = true;
+
+	for (gchar **it = items; *it && ok; it++) {
+		uint32_t a;
+		unsigned n;
+		gchar *t = g_strstrip(*it);
+		if (!(ok = hx_addr_range(t, v, &a, &n, err, errlen)))
+			break;
+		for (unsigned i = 0; i < n; i++, a++)
+			g_string_append_printf(o, "%s%u.%u.%u.%u", o->len ? "," : "", a >> 24,
+					       a >> 16 & 255, a >> 8 & 255, a & 255);
+	}
+	g_strfreev(items);
+	if (!ok) {
+		g_string_free(o, TRUE);
+		return NULL;
+	}
+	return g_string_free(o, FALSE);
+}
+
+void hx_match_free(struct hx_match *m)
+{
+	free(m->nsrc_expr);
+	m->nsrc_expr = NULL;
+}
+
 bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m)
 {
 	struct pg_line l;
 	bool ok = true;
 
 	memset(m, 0, sizeof(*m));
+	m->nsrc = -1;
 	if (!pg_line_parse(text, file, line, &l))
 		return false;
 	if (!l.word) {
@@ -80,25 +153,44 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 				ok = false;
 			}
 		} else if (!strcmp(key, "sources")) {
+			char e[200];
+			char *list = *val ? hx_addr_list(val, NULL, e, sizeof(e)) : strdup("");
 			m->has_sources = true;
-			char buf[512];
-			snprintf(buf, sizeof(buf), "%s", val);
-			for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+			if (!list) {
+				pg_err(&l, "sources=: %s", e);
+				ok = false;
+				continue;
+			}
+			for (char *save = NULL, *t = strtok_r(list, ",", &save); t;
 			     t = strtok_r(NULL, ",", &save)) {
-				if (m->nsources == 16 || !addr(t, &m->sources[m->nsources])) {
-					pg_err(&l, "sources=: \"%s\" is not an IPv4 address (at most 16)", t);
+				if (m->nsources == sizeof(m->sources) / sizeof(m->sources[0]) ||
+				    !addr(t, &m->sources[m->nsources])) {
+					pg_err(&l, "sources=: \"%s\" is not an IPv4 address (at most %zu)",
+					       t, sizeof(m->sources) / sizeof(m->sources[0]));
 					ok = false;
 					break;
 				}
 				m->nsources++;
 			}
+			free(list);
+		} else if (!strcmp(key, "nsources")) {
+			static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+			char e[200];
+			double d;
+			if (!hx_expr_eval(val, &ones, &d, e, sizeof(e))) {
+				pg_err(&l, "nsources=%s: %s", val, e);
+				ok = false;
+			} else {
+				free(m->nsrc_expr);
+				m->nsrc_expr = strdup(val);
+			}
 		} else {
-			pg_err(&l, "a match takes group= dst= record= sources=, not %s=", key);
+			pg_err(&l, "a match takes group= dst= record= sources= nsources=, not %s=", key);
 			ok = false;
 		}
 	}
-	if ((m->record || m->has_sources) && m->kinds != BIT(IGMPX_K_V3_REPORT)) {
-		pg_err(&l, "record= and sources= match v3report records only");
+	if ((m->record || m->has_sources || m->nsrc_expr) && m->kinds != BIT(IGMPX_K_V3_REPORT)) {
+		pg_err(&l, "record=, sources= and nsources= match v3report records only");
 		ok = false;
 	}
 	pg_line_free(&l);
@@ -138,7 +230,7 @@ bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const
 		return false;
 	switch (msg->kind) {
 	case IGMPX_K_V3_REPORT: {
-		if (!m->has_group && !m->record && !m->has_sources)
+		if (!m->has_group && !m->record && !m->has_sources && m->nsrc < 0)
 			return true;
 		size_t off = IGMPX_OFF_R_RECORDS;
 		for (unsigned i = 0; i < msg->u.v3r.nrec_present; i++) {
@@ -146,7 +238,8 @@ bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const
 			if (!igmpx_v3_record_at(igmp, msg->len, off, &r))
 				return false;
 			if ((!m->has_group || r.group == m->group) && (!m->record || r.type == m->record) &&
-			    (!m->has_sources || same_sources(m, igmp, msg->len, &r)))
+			    (!m->has_sources || same_sources(m, igmp, msg->len, &r)) &&
+			    (m->nsrc < 0 || (r.nsrc == (unsigned)m->nsrc && r.nsrc_present == r.nsrc)))
 				return true;
 			off = r.end;
 		}

@@ -45,6 +45,8 @@ struct hx_profile {
 	double robustness, query_interval, query_response_interval;
 	double lmqi, lmqc, uri;
 	unsigned tolerance_ms;
+	/* [limits]; 0 when the profile does not state them */
+	unsigned max_memberships, max_sources;
 };
 /* Reads path; false with err ("FILE:LINE: what") on any error. */
 bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen);
@@ -54,6 +56,7 @@ void hx_profile_free(struct hx_profile *p);
 struct hx_vars {
 	double mrt, qqi, qrv;                  /* of the last query the harness sent */
 	double robustness, qi, qri, lmqi, lmqc, uri, tol;
+	double max_memberships, max_sources;   /* the profile's [limits] */
 };
 /* Evaluates text; false with err (what and where in the text) on a syntax
  * error, an unknown name or a negative result. */
@@ -78,8 +81,10 @@ struct hx_match {
 	bool has_group, has_dst, has_sources;
 	uint32_t group, dst;
 	int record;                 /* record type 1-6 for the group's record; 0 any */
-	uint32_t sources[16];       /* the record's sources, as a set */
+	uint32_t sources[64];       /* the record's sources, as a set */
 	unsigned nsources;
+	char *nsrc_expr;            /* nsources=EXPR: the record has that many sources */
+	int nsrc;                   /* its value for the run (engine), -1: none */
 };
 
 struct hx_step {
@@ -95,6 +100,14 @@ struct hx_step {
 	uint8_t *frame;             /* send: the Ethernet frame, built at load */
 	size_t frame_len;
 	char *range;                /* replay: frames "A-B" */
+	char *groups;               /* join/leave: groups: EXPR consecutive groups from text */
+	bool may_fail;              /* join/leave: a refused command is a result, not an ERROR */
+	unsigned repeat;            /* send: repeat: N copies (default 1) */
+	char *every;                /* send: every: EXPR seconds between copies */
+	unsigned fragment;          /* send: fragment: N octets of IP payload per fragment */
+	char *cover;                /* expect: cover: G+EXPR, every group of the range is
+				       in some matching report of the window */
+	bool failed;                /* join/leave: the command failed (may_fail), at run */
 };
 
 struct hx_case {
@@ -112,6 +125,14 @@ void hx_case_free(struct hx_case *c);
 bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m);
 bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp,
 		    uint32_t dst);
+void hx_match_free(struct hx_match *m);
+/* "A,B,C+N": the addresses, N consecutive from C; N may be an expression
+ * over v.  NULL (with err) on a bad address or expression; else a list
+ * "A,B,C,C+1,..." (malloc). */
+char *hx_addr_list(const char *text, const struct hx_vars *v, char *err, size_t errlen);
+/* "G+EXPR" or "G": the first address and how many. */
+bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, unsigned *n,
+		   char *err, size_t errlen);
 
 /* ---- engine.c: one case against one IUT ---- */
 struct hx_result {

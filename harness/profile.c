@@ -4,6 +4,9 @@
  *   [timers]  robustness query_interval query_response_interval
  *             last_member_query_interval last_member_query_count
  *             unsolicited_report_interval timer_tolerance_ms
+ *   [limits]  max_memberships max_sources (the IUT's configured limits:
+ *             groups per interface, sources per filter; commands see them
+ *             as $IGMPX_MAX_MEMBERSHIPS and $IGMPX_MAX_SOURCES)
  *
  * GKeyFile knows no line numbers and no comments after a value, so the
  * file is first read line by line here: every line must be a group, a key
@@ -41,6 +44,8 @@ static const struct key_spec keys[] = {
 	{ "timers", "last_member_query_count", false },
 	{ "timers", "unsolicited_report_interval", false },
 	{ "timers", "timer_tolerance_ms", false },
+	{ "limits", "max_memberships", false },
+	{ "limits", "max_sources", false },
 };
 
 /* The profile's lines, each key with its line number. */
@@ -114,8 +119,9 @@ static bool scan(struct ctx *c, const char *text)
 			char *end = strchr(t, ']');
 			if (!end || end[1])
 				fail(c, line, "a group line is [name], got \"%s\"", t);
-			else if (strcmp(t, "[iut]") != 0 && strcmp(t, "[timers]") != 0)
-				fail(c, line, "unknown group %s (groups: [iut], [timers])", t);
+			else if (strcmp(t, "[iut]") != 0 && strcmp(t, "[timers]") != 0 &&
+				 strcmp(t, "[limits]") != 0)
+				fail(c, line, "unknown group %s (groups: [iut], [timers], [limits])", t);
 			else
 				group = g_strndup(t + 1, (size_t)(end - t - 1));
 			continue;
@@ -169,9 +175,10 @@ static int line_of(struct ctx *c, const char *group, const char *key)
 	return l ? l->line : 0;
 }
 
-static double timer(struct ctx *c, const char *key, double def, double min, double max)
+static double number_in(struct ctx *c, const char *group, const char *key, double def,
+			double min, double max)
 {
-	const char *v = get(c, "timers", key);
+	const char *v = get(c, group, key);
 	char *end;
 	double d;
 
@@ -180,9 +187,14 @@ static double timer(struct ctx *c, const char *key, double def, double min, doub
 	errno = 0;
 	d = g_ascii_strtod(v, &end);
 	if (errno || *end || end == v || d < min || d > max)
-		fail(c, line_of(c, "timers", key), "%s = \"%s\": a number from %g to %g", key, v,
+		fail(c, line_of(c, group, key), "%s = \"%s\": a number from %g to %g", key, v,
 		     min, max);
 	return d;
+}
+
+static double timer(struct ctx *c, const char *key, double def, double min, double max)
+{
+	return number_in(c, "timers", key, def, min, max);
 }
 
 bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen)
@@ -253,6 +265,9 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->lmqc = timer(&c, "last_member_query_count", p->robustness, 1, 7);
 	p->uri = timer(&c, "unsolicited_report_interval", 1, 0.1, 3600);
 	p->tolerance_ms = (unsigned)timer(&c, "timer_tolerance_ms", 50, 0, 60000);
+	/* 0: not stated (cases that need a limit then SKIP). */
+	p->max_memberships = (unsigned)number_in(&c, "limits", "max_memberships", 0, 1, 65535);
+	p->max_sources = (unsigned)number_in(&c, "limits", "max_sources", 0, 1, 65535);
 out:
 	for (size_t i = 0; i < c.n; i++) {
 		g_free(c.lines[i].group);
