@@ -805,6 +805,38 @@ static void send_step(struct run *r, const struct hx_step *s)
 	}
 }
 
+/* The profile's ready command, again every 20 ms until it succeeds (the
+ * IUT started by start can take the case's first step), 10 s at most. */
+static void wait_ready(struct run *r)
+{
+	char err[256];
+	uint64_t until = hx_now_ns() + 10 * (uint64_t)NS;
+
+	while (!r->aborted && !*r->stop) {
+		pid_t pid = hx_link_spawn(r->link, r->p->ready, r->env, r->log, err, sizeof(err));
+		int st = 0;
+		if (pid < 0) {
+			verdict(r, HX_ERROR, "ready: %s", err);
+			return;
+		}
+		while (waitpid(pid, &st, WNOHANG) == 0 && !r->aborted && !*r->stop) {
+			if (hx_now_ns() > until) {
+				hx_kill_group(pid, 200);
+				verdict(r, HX_ERROR, "ready command did not end within 10 s: %s", r->p->ready);
+				return;
+			}
+			pump(r, hx_now_ns() + 5000000u, NULL, NULL);
+		}
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			return;
+		if (hx_now_ns() > until) {
+			verdict(r, HX_ERROR, "the IUT was not ready within 10 s (ready = %s)", r->p->ready);
+			return;
+		}
+		pump(r, hx_now_ns() + 20000000u, NULL, NULL);
+	}
+}
+
 static void run_steps(struct run *r)
 {
 	for (size_t i = 0; i < r->c->nsteps && !r->aborted && !*r->stop; i++) {
@@ -900,6 +932,8 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 			verdict(&r, HX_ERROR, "start: %s", err);
 		}
 	}
+	if (!r.aborted && *p->ready)
+		wait_ready(&r);
 	if (!r.aborted)
 		run_steps(&r);
 	watch_iut(&r);

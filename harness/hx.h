@@ -41,6 +41,7 @@ struct hx_profile {
 	enum hx_attach attach;
 	char *attach_name;          /* tap:NAME / iface:NAME */
 	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
+	char *ready;                /* run after start until it succeeds ("" if none) */
 	/* [timers], seconds (tolerance in ms) */
 	double robustness, query_interval, query_response_interval;
 	double lmqi, lmqc, uri;

@@ -1,6 +1,8 @@
 /* profile.c: an IUT profile, an INI file read with GLib's GKeyFile.
  *
  *   [iut]     name role versions attach start stop join join_sources leave set_version
+ *             ready (a command run after start until it succeeds, 10 s at
+ *             most: the IUT is then ready for the case's first step)
  *   [timers]  robustness query_interval query_response_interval
  *             last_member_query_interval last_member_query_count
  *             unsolicited_report_interval timer_tolerance_ms
@@ -37,6 +39,7 @@ static const struct key_spec keys[] = {
 	{ "iut", "join_sources", false },
 	{ "iut", "leave", false },
 	{ "iut", "set_version", false },
+	{ "iut", "ready", false },
 	{ "timers", "robustness", false },
 	{ "timers", "query_interval", false },
 	{ "timers", "query_response_interval", false },
@@ -257,6 +260,7 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->join_sources = g_strdup(get(&c, "iut", "join_sources"));
 	p->leave = g_strdup(get(&c, "iut", "leave"));
 	p->set_version = g_strdup(get(&c, "iut", "set_version"));
+	p->ready = g_strdup(get(&c, "iut", "ready"));
 	/* RFC 9776 §8 defaults; URI is the v3 one (§8.11). */
 	p->robustness = timer(&c, "robustness", 2, 1, 7);
 	p->query_interval = timer(&c, "query_interval", 125, 1, 31744);
@@ -294,5 +298,6 @@ void hx_profile_free(struct hx_profile *p)
 	g_free(p->join_sources);
 	g_free(p->leave);
 	g_free(p->set_version);
+	g_free(p->ready);
 	memset(p, 0, sizeof(*p));
 }

@@ -106,6 +106,46 @@ static void test_match(void)
 	CHECK(!mt("v2leave", b, &m, IP4(239, 1, 1, 1)), "a report is no leave");
 }
 
+/* nsources=, address lists and ranges (join sources:, groups:, cover:). */
+static void test_lists(void)
+{
+	uint8_t b[256];
+	struct igmpx_msg m;
+	struct hx_match x;
+	struct hx_vars v = { 0 };
+	char err[200], *l;
+	uint32_t first;
+	unsigned n;
+
+	report(b, sizeof(b), &m);
+	CHECK(hx_match_parse("v3report group=232.1.1.1 nsources=2", "t", 1, &x), "nsources parses");
+	x.nsrc = 2;     /* the engine's value of the expression */
+	CHECK(hx_match_frame(&x, &m, b, IP4(224, 0, 0, 22)), "record with 2 sources");
+	x.nsrc = 1;
+	CHECK(!hx_match_frame(&x, &m, b, IP4(224, 0, 0, 22)), "not 1 source");
+	hx_match_free(&x);
+	CHECK(!hx_match_parse("v2report nsources=1", "t", 1, &x), "nsources= on v2");
+	CHECK(!hx_match_parse("v3report nsources=bogus", "t", 1, &x), "nsources= unknown name");
+	CHECK(hx_match_parse("v3report sources=198.51.100.1+3", "t", 1, &x) && x.nsources == 3 &&
+	      x.sources[2] == IP4(198, 51, 100, 3), "sources=A+3 in a match");
+	v.max_sources = 4;
+	l = hx_addr_list("198.51.100.250+max_sources, 203.0.113.9", &v, err, sizeof(err));
+	CHECK(l && !strcmp(l, "198.51.100.250,198.51.100.251,198.51.100.252,198.51.100.253,"
+			      "203.0.113.9"), "list: %s", l ? l : err);
+	free(l);
+	CHECK(!hx_addr_list("198.51.100.1+0", &v, err, sizeof(err)), "count 0 refused");
+	CHECK(!hx_addr_list("198.51.100.x", &v, err, sizeof(err)) && strstr(err, "198.51.100.x"),
+	      "bad address named: %s", err);
+	CHECK(!hx_addr_list("198.51.100.1+max_groups", &v, err, sizeof(err)) &&
+	      strstr(err, "unknown name"), "unknown name: %s", err);
+	v.max_memberships = 200;
+	CHECK(hx_addr_range("239.2.0.1+max_memberships", &v, &first, &n, err, sizeof(err)) &&
+	      first == IP4(239, 2, 0, 1) && n == 200, "range of max_memberships");
+	CHECK(hx_addr_range("239.2.0.1", &v, &first, &n, err, sizeof(err)) && n == 1, "one");
+	CHECK(!hx_addr_range("239.2.0.1+x", NULL, &first, &n, err, sizeof(err)),
+	      "names need variables");
+}
+
 static const char *write_tmp(const char *text)
 {
 	static char path[64];
@@ -123,7 +163,9 @@ static void test_profile(void)
 	char err[512];
 	const char *path = write_tmp("[iut]\nname = x # a comment\nrole = host\nversions = 2;3\n"
 				     "start = exec thing \"$IGMPX_IFNAME\"\n"
-				     "[timers]\nrobustness = 3\nunsolicited_report_interval = 0.5\n");
+				     "ready = test -S sock\n"
+				     "[timers]\nrobustness = 3\nunsolicited_report_interval = 0.5\n"
+				     "[limits]\nmax_memberships = 40\n");
 	CHECK(hx_profile_load(path, &p, err, sizeof(err)), "good profile: %s", err);
 	CHECK(!strcmp(p.name, "x"), "comment after a value dropped: \"%s\"", p.name);
 	CHECK(p.versions == (1u << 2 | 1u << 3), "versions 2;3");
@@ -131,6 +173,8 @@ static void test_profile(void)
 	      p.tolerance_ms == 50, "timers and defaults");
 	CHECK(p.attach == HX_ATTACH_NETNS && !strcmp(p.start, "exec thing \"$IGMPX_IFNAME\""),
 	      "attach default, commands kept");
+	CHECK(!strcmp(p.ready, "test -S sock"), "ready command");
+	CHECK(p.max_memberships == 40 && p.max_sources == 0, "limits: stated and not stated");
 	hx_profile_free(&p);
 	unlink(path);
 	static const struct { const char *text, *err; } bad[] = {
@@ -144,6 +188,9 @@ static void test_profile(void)
 		{ "[iut]\nname = x\nrole = host\nversions = 3\nattach = usb\n", ":5: attach" },
 		{ "[iut]\nname = x\njust words\n", ":3: \"just words\"" },
 		{ "[iut]\nname = x\nname = y\n", ":3: \"name\" given twice" },
+		{ "[iut]\nname = x\nrole = host\nversions = 3\n[limits]\nmax_sources = lots\n",
+		  ":6: max_sources" },
+		{ "[iut]\nname = x\nrole = host\nversions = 3\n[limit]\n", ":5: unknown group" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		path = write_tmp(bad[i].text);
@@ -197,12 +244,56 @@ static void test_case(void)
 	}
 	hx_case_free(&c);
 	unlink(path);
+	/* The host suite's keys, and their mistakes. */
+	path = write_tmp(
+		"id: T-2\ntitle: t\nrfc: RFC 9776 §5.2\nlevel: MUST\nrole: host\nversions: [3]\n"
+		"steps:\n"
+		"  - join: 239.2.0.1\n"
+		"    groups: max_memberships\n"
+		"    may_fail: true\n"
+		"  - send: v3query mrc=10\n"
+		"    repeat: 3\n"
+		"    every: 0.01\n"
+		"    fragment: 16\n"
+		"  - expect: v3report\n"
+		"    within: [0, mrt]\n"
+		"    cover: 239.2.0.1+max_memberships\n"
+		"    rule: gq_response_all\n");
+	CHECK(hx_case_load(path, &c), "case with groups, repeat, every, fragment, cover");
+	if (c.nsteps == 3) {
+		CHECK(c.steps[0].may_fail && !strcmp(c.steps[0].groups, "max_memberships"), "join keys");
+		CHECK(c.steps[1].repeat == 3 && !strcmp(c.steps[1].every, "0.01") &&
+		      c.steps[1].fragment == 16, "send keys");
+		CHECK(c.steps[2].cover && !strcmp(c.steps[2].cover, "239.2.0.1+max_memberships"),
+		      "cover");
+	}
+	hx_case_free(&c);
+	unlink(path);
+	static const char *const bad[] = {
+		"  - send: v3query\n    fragment: 12\n",           /* not a multiple of 8 */
+		"  - send: v3query\n    every: 1\n",               /* every without repeat */
+		"  - join: 239.1.1.1\n    repeat: 2\n",            /* a send key on join */
+		"  - expect: v2report\n    within: [0, 1]\n    rule: report_late\n"
+		"    cover: 239.1.1.1+2\n",                          /* cover needs v3report */
+		"  - join: 239.1.1.1\n    mode: include\n    sources: 198.51.100.1+zero\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512];
+		snprintf(text, sizeof(text),
+			 "id: T-3\ntitle: t\nrfc: RFC 9776 §5.2\nlevel: MUST\nrole: host\n"
+			 "versions: [3]\nsteps:\n%s  - wait: 1\n", bad[i]);
+		path = write_tmp(text);
+		CHECK(!hx_case_load(path, &c), "refused: %s", bad[i]);
+		hx_case_free(&c);
+		unlink(path);
+	}
 }
 
 int main(void)
 {
 	test_expr();
 	test_match();
+	test_lists();
 	test_profile();
 	test_case();
 	printf("%d passed, %d failed\n", passed, failed);
