@@ -6,9 +6,9 @@
 #   analyze   igmpx analyze over generated captures: the rule IDs each
 #             capture's description expects, exit 1 on a broken MUST, 0 on
 #             clean traffic, 2 on an unreadable file
-#   linux     the shipped cases against the Linux kernel (-j2, JUnit, --out):
-#             all PASS, the JUnit file and the commented captures as promised
-#   v2        the same against the kernel forced to IGMPv2: v3 cases SKIP
+#   v2        cases against the kernel forced to IGMPv2: a v3 case SKIPs, v2
+#             cases PASS (the whole suite against the kernel:
+#             test-conformance.sh)
 #   badhost   tools/igmpx-badhost with each of its faults: the harness says
 #             FAIL with the broken rule, or ERROR when it crashes
 #   replay    igmpx replay of a capture into the kernel
@@ -92,31 +92,10 @@ analyze)
 	"$igmpx" analyze "$tmp/bad.pcap" >"$tmp/out" 2>&1
 	[ $? = 2 ] && expect_in "$tmp/out" "bad.pcap" "unreadable capture named, exit 2" || fail "unreadable capture: exit status"
 	;;
-linux)
-	need_root
-	"$igmpx" run -j2 --junit "$tmp/junit.xml" --out "$tmp/out" >"$tmp/log" 2>&1
-	rc=$?
-	cat "$tmp/log"
-	[ $rc = 0 ] && ok "igmpx run: exit 0" || fail "igmpx run: exit $rc"
-	n=$("$igmpx" list | wc -l)
-	expect_in "$tmp/log" "^$n cases in [0-9.]+ s: $n PASS$" "all $n cases PASS"
-	expect_in "$tmp/log" '^\[ *1/[0-9]+\] PASS +[A-Z0-9-]+ +RFC [0-9]+ §' "progress line format"
-	grep -q "tests=\"$n\" failures=\"0\" errors=\"0\" skipped=\"0\"" "$tmp/junit.xml" &&
-		ok "JUnit: $n testcases" || fail "JUnit counts"
-	[ "$(grep -c '<property name="verdict" value="PASS"' "$tmp/junit.xml")" = "$n" ] &&
-		ok "JUnit: verdict property on each" || fail "JUnit verdict properties"
-	grep -q '<property name="rfc" value="RFC 9776 §5.2"' "$tmp/junit.xml" && ok "JUnit: rfc property" || fail "JUnit rfc"
-	[ "$(ls "$tmp/out"/*.pcapng | wc -l)" = "$n" ] && ok "one pcapng per case" || fail "pcapng per case"
-	[ -s "$tmp/out/summary.txt" ] && ok "summary.txt" || fail "summary.txt"
-	# The capture of a case tells its story: the query sent, the report
-	# matched, with the expectation's file and line.
-	tshark -r "$tmp/out/H3-GQ-RESPONSE.pcapng" -T fields -e frame.comment >"$tmp/c" 2>/dev/null
-	expect_in "$tmp/c" 'expect conformance/host/h3-gq-response.yaml:[0-9]+ \(report_late\): matched at \+[0-9.]+ s' "pcapng comment on the matched report"
-	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
-	;;
 v2)
 	need_root
-	"$igmpx" run -j2 --iut conformance/iut/linux-host-v2.ini >"$tmp/log" 2>&1
+	"$igmpx" run -j2 --iut conformance/iut/linux-host-v2.ini conformance/host/h3-gq-response.yaml \
+		conformance/host/h2-gq-response.yaml conformance/host/h2-leave.yaml >"$tmp/log" 2>&1
 	rc=$?
 	cat "$tmp/log"
 	[ $rc = 0 ] && ok "exit 0" || fail "exit $rc"
