@@ -125,7 +125,8 @@ void ck_v3_query(struct ck *c)
 		check_query_group(c, g);
 	if (ck_u8(c, IGMPX_OFF_Q_FLAGS, &flags) && flags >> 4)
 		ck_emit(c, IGMPX_RULE_v3_query_flags, G(IGMPX_OFF_Q_FLAGS), 1,
-			"query Flags 0x%x set, no flag is registered", flags >> 4);
+			"query Flags 0x%x set (bit 0 is E, Extension, RFC 9279; the others are "
+			"unassigned, RFC 9778)", flags >> 4);
 	if (!ck_u16(c, IGMPX_OFF_Q_NSRC, &nsrc))
 		return;
 	if (has_group && g == 0 && nsrc > 0)
@@ -221,7 +222,8 @@ void ck_v3_report(struct ck *c)
 			"v3 report Reserved 0x%02x, must be 0", reserved);
 	if (ck_u16(c, IGMPX_OFF_R_FLAGS, &flags) && flags)
 		ck_emit(c, IGMPX_RULE_v3_report_flags, G(IGMPX_OFF_R_FLAGS), 2,
-			"report Flags 0x%04x set, no flag is registered", flags);
+			"report Flags 0x%04x set (bit 0 is E, Extension, RFC 9279; the others are "
+			"unassigned, RFC 9778)", flags);
 	if (ck_u16(c, IGMPX_OFF_R_NREC, &nrec))
 		check_records(c, nrec);
 }

@@ -254,8 +254,9 @@ static bool querier_was_quiet(const struct igmpx_link *l, const struct tq_querie
 	return false;
 }
 
-/* RFC 9776 §8.6, §8.7: Startup Query Count (RV) General Queries, Startup
- * Query Interval (QI/4) apart.  AMBIGUOUS: a capture may start after a
+/* RFC 2236 §3 (the SHOULD) with the defaults of RFC 9776 §8.6, §8.7:
+ * Startup Query Count (RV) General Queries, Startup Query Interval (QI/4)
+ * apart.  AMBIGUOUS: a capture may start after a
  * querier's startup; the startup counts as seen when the querier's second
  * General Query does not come one QI after its first. */
 static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, uint64_t qi)

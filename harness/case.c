@@ -3,6 +3,8 @@
  *   id: H3-GQ-RESPONSE                  title: ...
  *   rfc: RFC 9776 §5.2                  level: MUST | SHOULD | MAY | NEG
  *   role: host | router                 versions: [3]
+ *   ssm_aware: true                     (a rule of SSM-aware hosts, RFC 4604: SKIP
+ *                                        when the profile says ssm_aware = no)
  *   deadline: 30                        (seconds; default 60)
  *   steps:
  *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B,C+N;
@@ -470,6 +472,11 @@ bool hx_case_load(const char *path, struct hx_case *c)
 				err(&r, v, "role: host or router, not \"%s\"", c->role);
 		} else if (!strcmp(key, "versions")) {
 			c->versions = versions(&r, v);
+		} else if (!strcmp(key, "ssm_aware")) {
+			const char *b = scalar(&r, v, "ssm_aware");
+			if (b && strcmp(b, "true") && strcmp(b, "false"))
+				err(&r, v, "ssm_aware: true or false");
+			c->ssm_aware = b && !strcmp(b, "true");
 		} else if (!strcmp(key, "deadline")) {
 			number(&r, v, "deadline", 1, 3600, &c->deadline_s);
 		} else if (!strcmp(key, "steps")) {
@@ -482,8 +489,8 @@ bool hx_case_load(const char *path, struct hx_case *c)
 			     i < v->data.sequence.items.top; i++)
 				step(&r, yaml_document_get_node(&doc, *i), c);
 		} else {
-			err(&r, k, "unknown key \"%s\" (known: id title rfc level role versions deadline "
-				    "steps)", key);
+			err(&r, k, "unknown key \"%s\" (known: id title rfc level role versions ssm_aware "
+				    "deadline steps)", key);
 		}
 	}
 	static const char *const need[] = { "id", "title", "rfc", "level", "role" };

@@ -659,6 +659,10 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 		snprintf(buf, cap, "IGMP versions the IUT does not support");
 		return buf;
 	}
+	if (c->ssm_aware && !p->ssm_aware) {
+		snprintf(buf, cap, "a rule of SSM-aware hosts; the profile says the IUT is not one");
+		return buf;
+	}
 	for (size_t i = 0; i < c->nsteps; i++) {
 		const struct hx_step *s = &c->steps[i];
 		const char *need = NULL;

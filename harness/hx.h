@@ -42,6 +42,7 @@ struct hx_profile {
 	char *attach_name;          /* tap:NAME / iface:NAME */
 	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
 	char *ready;                /* run after start until it succeeds ("" if none) */
+	bool ssm_aware;             /* applies RFC 4604's host rules to 232/8 */
 	/* [timers], seconds (tolerance in ms) */
 	double robustness, query_interval, query_response_interval;
 	double lmqi, lmqc, uri;
@@ -115,6 +116,7 @@ struct hx_case {
 	char *path;
 	char *id, *title, *rfc, *level, *role;
 	unsigned versions;
+	bool ssm_aware;             /* a rule of SSM-aware hosts: SKIP on other IUTs */
 	double deadline_s;
 	struct hx_step *steps;
 	size_t nsteps;

@@ -3,6 +3,8 @@
  *   [iut]     name role versions attach start stop join join_sources leave set_version
  *             ready (a command run after start until it succeeds, 10 s at
  *             most: the IUT is then ready for the case's first step)
+ *             ssm_aware (yes, the default, or no: the IUT applies no SSM
+ *             semantics to 232/8, and cases of SSM-aware hosts' rules SKIP)
  *   [timers]  robustness query_interval query_response_interval
  *             last_member_query_interval last_member_query_count
  *             unsolicited_report_interval timer_tolerance_ms
@@ -40,6 +42,7 @@ static const struct key_spec keys[] = {
 	{ "iut", "leave", false },
 	{ "iut", "set_version", false },
 	{ "iut", "ready", false },
+	{ "iut", "ssm_aware", false },
 	{ "timers", "robustness", false },
 	{ "timers", "query_interval", false },
 	{ "timers", "query_response_interval", false },
@@ -239,6 +242,10 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 			p->versions |= 1u << (**v - '0');
 	}
 	g_strfreev(vs);
+	const char *ssm = get(&c, "iut", "ssm_aware");
+	p->ssm_aware = !*ssm || !strcmp(ssm, "yes");
+	if (*ssm && strcmp(ssm, "yes") && strcmp(ssm, "no"))
+		fail(&c, line_of(&c, "iut", "ssm_aware"), "ssm_aware = \"%s\": yes or no", ssm);
 	const char *at = get(&c, "iut", "attach");
 	if (!*at || strcmp(at, "netns") == 0) {
 		p->attach = HX_ATTACH_NETNS;
