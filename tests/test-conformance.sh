@@ -13,21 +13,8 @@
 # an unexplained one is.  Needs root (exit 77, skipped, otherwise).
 set -u
 build=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-igmpx=$build/harness/igmpx
-tmp=$(mktemp -d)
-fails=0
-trap 'rm -rf "$tmp"' EXIT
-cd "$root" || exit 1
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-leftovers() {
-	ip netns list 2>/dev/null | grep -E '^igmpx-[0-9]+-(w[0-9]+|r)( |$)' || true
-	ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b' || true
-	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-' || true
-}
+. "$(dirname "$0")/harness-lib.sh"
+need_root
 
 # The suite as listed.
 "$igmpx" list conformance/host >"$tmp/list" 2>&1 || fail "igmpx list: exit $?"
@@ -78,6 +65,4 @@ unexplained=$(grep -c '^\*\*Unexplained' "$md")
 [ "$unexplained" = 0 ] && ok "no unexplained verdict in the report" || fail "$unexplained unexplained"
 [ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
 
-[ $fails = 0 ] && { echo "all ok"; exit 0; }
-echo "$fails failed"
-exit 1
+finish

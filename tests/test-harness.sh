@@ -17,26 +17,7 @@
 # Modes that drive an IUT need root (exit 77, skipped, otherwise).
 set -u
 mode=$1 build=$2
-root=$(cd "$(dirname "$0")/.." && pwd)
-igmpx=$build/harness/igmpx
-tmp=$(mktemp -d)
-fails=0
-trap 'rm -rf "$tmp"' EXIT
-cd "$root" || exit 1
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
-need_root() { [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }; }
-leftovers() {   # namespaces, links and processes a run may leave
-	ip netns list 2>/dev/null | grep -E '^igmpx-[0-9]+-(w[0-9]+|r)( |$)' || true
-	ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b' || true
-	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-|igmpx-badhost.* igmpx[0-9]+t' || true
-}
-
-# expect_in FILE PATTERN WHAT
-expect_in() {
-	grep -qE -- "$2" "$1" && ok "$3" || { fail "$3: no /$2/ in $1"; sed 's/^/    /' "$1"; }
-}
+. "$(dirname "$0")/harness-lib.sh"
 
 case $mode in
 errors)
@@ -168,7 +149,7 @@ cleanup)
 		ok "no scratch folder left"
 	;;
 *)
-	echo "usage: test-harness.sh errors|analyze|linux|v2|badhost|replay|cleanup BUILD_DIR" >&2
+	echo "usage: test-harness.sh errors|analyze|v2|badhost|replay|cleanup BUILD_DIR" >&2
 	exit 2 ;;
 esac
 [ $fails = 0 ] && echo "PASS: harness.$mode" || { echo "FAIL: harness.$mode ($fails)"; exit 1; }
