@@ -98,7 +98,7 @@ badhost)
 		[ -n "$3" ] && expect_in "$tmp/log" "$3" "fault '${1:-none}': $3"
 	}
 	check_fault "" PASS ""
-	check_fault late FAIL 'badhost-gq.yaml:14: report_late \(RFC 9776 §5.2, MUST\).*got 0'
+	check_fault late FAIL 'badhost-gq.yaml:14: report_late \(RFC 9776 §5.2, \(MUST\)\).*got 0'
 	check_fault silent FAIL 'report_late'
 	check_fault ttl FAIL 'breaks v3_ttl \(RFC 9776 §4, \(MUST\)\): v3 report sent with TTL 64'
 	check_fault dst FAIL 'breaks v3_report_dst .*sent to 224.0.0.1'

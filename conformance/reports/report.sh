@@ -128,8 +128,10 @@ END {
 	printf "| Case | Verdict | Level | RFC | Time | Evidence |\n|---|---|---|---|---|---|\n"
 	for (i = 1; i <= nc; i++) {
 		id = ids[i]
-		printf "| %s | %s | %s | %s | %s s | [%s.pcapng](%s/%s.pcapng) |\n", id, verdict[id],
-		       level[id], sec[id], time[id], id, name, id
+		# A case SKIPped before it ran has no capture.
+		ev = verdict[id] == "SKIP" ? "(not run)" : sprintf("[%s.pcapng](%s/%s.pcapng)", id, name, id)
+		printf "| %s | %s | %s | %s | %s s | %s |\n", id, verdict[id], level[id], sec[id],
+		       time[id], ev
 	}
 	printf "\n## Verdicts other than PASS\n"
 	none = 1
