@@ -69,7 +69,11 @@ fi
 summary=$tmp/out/summary.txt
 counts=$(sed -n 2p "$summary")
 kernel=$(uname -sr)
-version=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+# The commit the suite came from; "-dirty" when anything but the reports
+# themselves differs from it.
+version=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$top" status --porcelain -- . ':(exclude)conformance/reports' 2>/dev/null)" ] &&
+	version=$version-dirty
 
 # Notes: ID VERDICTS CATEGORY TEXT; bad lines and unknown IDs are errors.
 awk -v f="$notes" '
