@@ -756,9 +756,10 @@ static void membership(struct run *r, const struct hx_step *s)
 }
 
 /* The IPv4 packet of frame b (Ethernet, 14 octets of header) cut into
- * fragments of size octets of payload each (RFC 791: options copied to
- * every fragment when their copy flag is set, the Router Alert's is),
- * sent back to back. */
+ * fragments of size octets of payload each, sent back to back.  Every
+ * fragment repeats the whole header, options included: right for options
+ * whose copy flag is set, as Router Alert's is (RFC 791); an option without
+ * it (a timestamp) would, by RFC 791, be in the first fragment only. */
 static void send_fragments(struct run *r, uint64_t at, const uint8_t *b, size_t len, unsigned size)
 {
 	const uint8_t *ip = b + 14;
