@@ -2,8 +2,8 @@
  * §4.1, §4.2): counts against the message length, reserved fields, groups,
  * records and their source lists.  Part of check.c; see check-int.h. */
 #include "check-int.h"
+#include "text.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +14,7 @@ static const char *where(char buf[24], unsigned rec)
 {
 	if (!rec)
 		return "query";
-	snprintf(buf, 24, "record %u", rec);
+	igmpx_text_format(buf, 24, "record %u", rec);
 	return buf;
 }
 

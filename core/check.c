@@ -11,9 +11,9 @@
  * buffer may end anywhere (a truncated message, a snaplen cut, the 8
  * octets an ICMP error quotes). */
 #include "check-int.h"
+#include "text.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #define G(off) (c->goff + (off))     /* IP offset of an IGMP field */
@@ -45,13 +45,9 @@ void ck_emit(struct ck *c, enum igmpx_rule r, size_t ip_off, size_t len, const c
 	f->length = len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(f->text, sizeof(f->text), fmt, ap);
+	int n = igmpx_text_vformat(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(f->text))
-		snprintf(f->text + n, sizeof(f->text) - (size_t)n, " (%s %s)", igmpx_rules[r].rfc,
-			 igmpx_rules[r].section);
+	igmpx_rule_cite(f->text, sizeof(f->text), n, r);
 }
 
 /* ---- Readers and addresses -------------------------------------------------------- */
@@ -85,10 +81,7 @@ const char *ck_addr(uint32_t a)
 {
 	static _Thread_local char bufs[4][16];
 	static _Thread_local unsigned next;
-	char *b = bufs[next++ % 4];
-	snprintf(b, sizeof(bufs[0]), "%u.%u.%u.%u", a >> 24, a >> 16 & 0xFF, a >> 8 & 0xFF,
-		 a & 0xFF);
-	return b;
+	return igmpx_text_ip4(bufs[next++ % 4], a);
 }
 
 bool ck_multicast(uint32_t a)

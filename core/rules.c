@@ -1,5 +1,6 @@
 /* rules.c: the catalogue table, from rules.def. */
 #include "rules.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -33,6 +34,19 @@ const char *igmpx_severity_name(enum igmpx_severity s)
 	case IGMPX_SEV_CHAT:  return "Chat";
 	}
 	return "?";
+}
+
+void igmpx_rule_cite(char *buf, size_t size, int n, enum igmpx_rule r)
+{
+	size_t k = n < 0 ? 0 : (size_t)n;
+
+	if (k >= size)
+		return;
+	k = igmpx_text_append(buf, size, k, " (");
+	k = igmpx_text_append(buf, size, k, igmpx_rules[r].rfc);
+	k = igmpx_text_append(buf, size, k, " ");
+	k = igmpx_text_append(buf, size, k, igmpx_rules[r].section);
+	igmpx_text_append(buf, size, k, ")");
 }
 
 enum igmpx_rule igmpx_rule_by_id(const char *id)

@@ -49,6 +49,10 @@ extern const struct igmpx_rule_info igmpx_rules[IGMPX_RULE_COUNT];
 
 const char *igmpx_level_name(enum igmpx_level l);       /* "MUST", "(MUST)", ... */
 const char *igmpx_severity_name(enum igmpx_severity s); /* "Error", "Warning", ... */
+/* Ends a finding's text of length n (as vsnprintf returned it) in buf of
+ * size octets with " (RFC x §y)", the rule's citation, cut where buf
+ * ends: the one form every finding of check and timing ends with. */
+void igmpx_rule_cite(char *buf, size_t size, int n, enum igmpx_rule r);
 /* The rule with this ID, or IGMPX_RULE_COUNT. */
 enum igmpx_rule igmpx_rule_by_id(const char *id);
 

@@ -3,7 +3,6 @@
  * compatibility modes, and the last member queries a leave calls for. */
 #include "timing-int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* The Unsolicited Report Interval: RFC 9776 §8.11 (v3), RFC 2236 §8.10 (v2). */
@@ -12,12 +11,6 @@
 /* Two queries of one last member round sent together (RFC 9776 §6.6.3.2:
  * a group-and-source query is split in an S-set and an S-clear message). */
 #define SAME_ROUND_US (10 * US_PER_MS)
-
-static const char *ip4(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xFF, (a >> 8) & 0xFF, a & 0xFF);
-	return buf;
-}
 
 static struct tq_group *group_get(struct igmpx_link *l, uint32_t group, uint64_t t)
 {
@@ -64,7 +57,7 @@ static void older_host(struct tq_out *o, const struct tq_pkt *p, uint32_t group,
 	if (q && q->version > version && !old_host_present(o->l, *seen, o->t))
 		tq_emit(o, IGMPX_RULE_older_host, o->frame,
 			"IGMPv%d host %s for group %s: routers run the group in IGMPv%d "
-			"compatibility mode", version, ip4(p->src, a), ip4(group, b), version);
+			"compatibility mode", version, tq_ip4(p->src, a), tq_ip4(group, b), version);
 	*seen = o->t;
 }
 
@@ -109,8 +102,8 @@ static bool link_answer(struct tq_out *o, const struct tq_query *q, int version,
 	ev->response_time_us = delay;
 	if (version >= 2 && delay > mrt + tq_tol(o->l))
 		tq_emit(o, version == 3 ? IGMPX_RULE_report_late : IGMPX_RULE_v2_report_late,
-			o->frame, "report %.2f s after the query it answers, Max Resp Time %.1f s "
-			"(tolerance %u ms)", tq_s(delay), tq_s(mrt),
+			o->frame, "report %s s after the query it answers, Max Resp Time %s s "
+			"(tolerance %u ms)", tq_s(delay), tq_s1(mrt),
 			o->l->cfg.tolerance_ms);
 	return true;
 }
@@ -158,8 +151,8 @@ static void check_mode(struct tq_out *o, int version)
 	if (version <= mode)
 		return;
 	tq_emit(o, IGMPX_RULE_compat_mode, o->frame,
-		"IGMPv%d report %.2f s after an IGMPv%d query: Host Compatibility "
-		"Mode is IGMPv%d for the Older Version Querier Present Interval %.2f s",
+		"IGMPv%d report %s s after an IGMPv%d query: Host Compatibility "
+		"Mode is IGMPv%d for the Older Version Querier Present Interval %s s",
 		version, tq_s(gap), mode, mode,
 		tq_s(ovqpi_us(o->l, mode == 1 ? 10000 : o->l->v2q_mrt_ms)));
 }
@@ -183,8 +176,8 @@ static void useq_judge(struct tq_out *o, const struct tq_useq *u)
 	if (u->count >= u->min)
 		return;
 	tq_emit(o, u->version == 3 ? IGMPX_RULE_unsolicited_count : IGMPX_RULE_v2_unsolicited_count,
-		u->first_frame, "state change for %s sent %u time%s in %.2f s, expected %u%s "
-		"(tolerance %u ms)", ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
+		u->first_frame, "state change for %s sent %u time%s in %s s, expected %u%s "
+		"(tolerance %u ms)", tq_ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
 		tq_s(u->end_t - u->first_t), u->min, u->max > u->min ? " or more" : "",
 		o->l->cfg.tolerance_ms);
 }
@@ -209,7 +202,7 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 			tq_emit(o, v == 3 ? IGMPX_RULE_unsolicited_count :
 				IGMPX_RULE_v2_unsolicited_count, o->frame,
 				"state change for %s sent %u times, expected %s%u",
-				ip4(group, g), u->count, v == 3 ? "" : "at most ",
+				tq_ip4(group, g), u->count, v == 3 ? "" : "at most ",
 				u->max);
 		}
 		return;
@@ -291,19 +284,19 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 		lmqi = (uint64_t)m->max_resp_ms * US_PER_MS;
 		if (mrt != m->max_resp_ms)
 			tq_emit(o, IGMPX_RULE_lmq_max_resp, o->frame,
-				"last member query %u for %s has Max Resp Time %.1f s, the first "
-				"%.1f s", m->count, ip4(group, g),
-				tq_s((uint64_t)mrt * US_PER_MS), tq_s(lmqi));
+				"last member query %u for %s has Max Resp Time %s s, the first "
+				"%s s", m->count, tq_ip4(group, g),
+				tq_s1((uint64_t)mrt * US_PER_MS), tq_s1(lmqi));
 		if (tq_diff(gap, lmqi) > tol)
 			tq_emit(o, IGMPX_RULE_lmq_interval, o->frame,
-				"last member query %.2f s after the previous, Last Member "
-				"Query Interval %.1f s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
-				tq_s(lmqi), o->l->cfg.tolerance_ms);
+				"last member query %s s after the previous, Last Member "
+				"Query Interval %s s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
+				tq_s1(lmqi), o->l->cfg.tolerance_ms);
 	}
 	if (m->lmqc && m->count == m->lmqc + 1)
 		tq_emit(o, IGMPX_RULE_lmq_count, o->frame,
 			"last member query %u for %s after a leave: Last Member "
-			"Query Count is %u (the querier's QRV)", m->count, ip4(group, g),
+			"Query Count is %u (the querier's QRV)", m->count, tq_ip4(group, g),
 			m->lmqc);
 	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
 }
@@ -324,8 +317,8 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 		if (now - m->trig_t <= due)
 			return false;
 		tq_emit(o, IGMPX_RULE_lmq_count, m->trig_frame,
-			"no group-specific query for %s from querier %s within %.2f s of the leave",
-			ip4(m->group, g), ip4(m->querier, q),
+			"no group-specific query for %s from querier %s within %s s of the leave",
+			tq_ip4(m->group, g), tq_ip4(m->querier, q),
 			tq_s(due));
 		return true;
 	}
@@ -340,7 +333,7 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 		tq_emit(o, IGMPX_RULE_lmq_count, m->first_frame,
 			"%u last member quer%s for %s after the leave, Last Member "
 			"Query Count %u (the querier's QRV)", m->count, m->count == 1 ? "y" : "ies",
-			ip4(m->group, g), m->lmqc);
+			tq_ip4(m->group, g), m->lmqc);
 	return true;
 }
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "codec.h"
+#include "text.h"
 #include "timing.h"
 
 #define US_PER_MS 1000ull
@@ -138,8 +139,16 @@ void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size);
 	tq_grow((void **)&(l)->name, &(l)->n_##name, &(l)->cap_##name, sizeof(*(l)->name))
 #define TQ_DEL(l, name, i) ((l)->name[i] = (l)->name[--(l)->n_##name])
 
-/* Seconds with two decimals, for texts: "4.20". */
-double tq_s(uint64_t us);
+/* "a.b.c.d" of a into buf, for texts. */
+static inline const char *tq_ip4(uint32_t a, char buf[16])
+{
+	return igmpx_text_ip4(buf, a);
+}
+
+/* Seconds for texts, with two decimals ("4.20") or one ("4.2"), in one of
+ * eight rotating buffers: enough for the arguments of one text. */
+const char *tq_s(uint64_t us);
+const char *tq_s1(uint64_t us);
 /* |a - b| in microseconds. */
 uint64_t tq_diff(uint64_t a, uint64_t b);
 uint64_t tq_tol(const struct igmpx_link *l);

@@ -5,7 +5,6 @@
 #include "timing-int.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,11 +58,9 @@ void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fm
 		f->rule = r;
 		f->frame = frame;
 		va_start(ap, fmt);
-		k = vsnprintf(f->text, sizeof(f->text), fmt, ap);
+		k = igmpx_text_vformat(f->text, sizeof(f->text), fmt, ap);
 		va_end(ap);
-		if (k >= 0 && (size_t)k < sizeof(f->text))
-			snprintf(f->text + k, sizeof(f->text) - (size_t)k, " (%s %s)",
-				 igmpx_rules[r].rfc, igmpx_rules[r].section);
+		igmpx_rule_cite(f->text, sizeof(f->text), k, r);
 	}
 	o->n++;
 }
@@ -83,9 +80,22 @@ void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size)
 	return e;
 }
 
-double tq_s(uint64_t us)
+static const char *secs(uint64_t us, unsigned decimals)
 {
-	return (double)us / 1e6;
+	static _Thread_local char bufs[8][IGMPX_TEXT_SECS];
+	static _Thread_local unsigned next;
+
+	return igmpx_text_secs(bufs[next++ % 8], us, decimals);
+}
+
+const char *tq_s(uint64_t us)
+{
+	return secs(us, 2);
+}
+
+const char *tq_s1(uint64_t us)
+{
+	return secs(us, 1);
 }
 
 uint64_t tq_diff(uint64_t a, uint64_t b)
@@ -177,12 +187,6 @@ static void remember_query(struct igmpx_link *l, uint32_t frame, uint64_t t,
 
 /* ---- Queriers --------------------------------------------------------------- */
 
-static const char *ip4(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xFF, (a >> 8) & 0xFF, a & 0xFF);
-	return buf;
-}
-
 static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 {
 	struct igmpx_link *l = o->l;
@@ -203,7 +207,7 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 	/* RFC 9776 §6.6.2: one querier per subnet is elected by address. */
 	if (others)
 		tq_emit(o, IGMPX_RULE_queriers_several, o->frame,
-			"%s queries beside %zu other router%s on this link", ip4(addr, a),
+			"%s queries beside %zu other router%s on this link", tq_ip4(addr, a),
 			others, others == 1 ? "" : "s");
 	return q;
 }
@@ -224,15 +228,15 @@ static void querier_election(struct tq_out *o, struct tq_querier *q)
 		if (gap + tq_tol(l) >= oqpi) {
 			low->absent = true;
 			tq_emit(o, IGMPX_RULE_querier_takeover, o->frame,
-				"%s queries %.2f s after the last General Query of %s: "
-				"Other Querier Present Interval %.2f s", ip4(q->addr, a), tq_s(gap),
-				ip4(low->addr, b), tq_s(oqpi));
+				"%s queries %s s after the last General Query of %s: "
+				"Other Querier Present Interval %s s", tq_ip4(q->addr, a), tq_s(gap),
+				tq_ip4(low->addr, b), tq_s(oqpi));
 		} else if (gap > ELECTION_GRACE_US + tq_tol(l)) {
 			tq_emit(o, IGMPX_RULE_querier_not_lowest, o->frame,
-				"General Query from %s %.2f s after one from lower-addressed %s, "
-				"whose Other Querier Present Interval is %.2f s "
-				"(grace 1 s, tolerance %u ms)", ip4(q->addr, a), tq_s(gap),
-				ip4(low->addr, b), tq_s(oqpi),
+				"General Query from %s %s s after one from lower-addressed %s, "
+				"whose Other Querier Present Interval is %s s "
+				"(grace 1 s, tolerance %u ms)", tq_ip4(q->addr, a), tq_s(gap),
+				tq_ip4(low->addr, b), tq_s(oqpi),
 				l->cfg.tolerance_ms);
 		}
 	}
@@ -270,14 +274,14 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 		return false;
 	if (q->n_gq < sqc && tq_diff(gap, sqi) > tol) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
-			"startup General Query %u of %u comes %.2f s after the previous, "
-			"Startup Query Interval QI/4 = %.2f s (tolerance %u ms)", q->n_gq + 1, sqc,
+			"startup General Query %u of %u comes %s s after the previous, "
+			"Startup Query Interval QI/4 = %s s (tolerance %u ms)", q->n_gq + 1, sqc,
 			tq_s(gap), tq_s(sqi), o->l->cfg.tolerance_ms);
 		return true;
 	}
 	if (q->n_gq == sqc && tq_diff(gap, sqi) <= tol) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
-			"General Query %u at the Startup Query Interval %.2f s: more than the "
+			"General Query %u at the Startup Query Interval %s s: more than the "
 			"Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
 		return true;
 	}
@@ -301,7 +305,7 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 		return;
 	if (tq_diff(gap, qi) > tq_tol(o->l))
 		tq_emit(o, IGMPX_RULE_query_interval, o->frame,
-			"General Query %.2f s after the previous one of this querier, "
+			"General Query %s s after the previous one of this querier, "
 			"QQI %u s (tolerance %u ms)", tq_s(gap), q->qqi_s,
 			o->l->cfg.tolerance_ms);
 }
@@ -325,7 +329,7 @@ static void older_querier(struct tq_out *o, struct tq_querier *q, const struct t
 		q->told_older = true;
 		tq_emit(o, IGMPX_RULE_older_querier, o->frame,
 			"IGMPv%d querier %s: hosts switch to IGMPv%d compatibility mode",
-			p->m.version, ip4(p->src, a), p->m.version);
+			p->m.version, tq_ip4(p->src, a), p->m.version);
 	}
 }
 

@@ -235,10 +235,15 @@ static size_t igmpx_fixed_len(enum igmpx_kind k);
 /* The message's name as shown: RFC 988 names get their version in front. */
 static const char *igmpx_display_name(const struct igmpx_ctx *c)
 {
+	static const char *v0_names[256];      /* made once, kept for the program */
 	const char *name = igmpx_msg_name(&c->m);
 
-	if (name && c->m.kind == IGMPX_K_V0)
-		return wmem_strdup_printf(c->pinfo->pool, "IGMPv0 %s", name);
+	if (name && c->m.kind == IGMPX_K_V0) {
+		/* a v0 message's name is its type's */
+		if (!v0_names[c->m.type])
+			v0_names[c->m.type] = g_strdup_printf("IGMPv0 %s", name);
+		return v0_names[c->m.type];
+	}
 	return name;
 }
 
