@@ -651,27 +651,38 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 	struct igmpx_ctx c;
 	proto_item *ti;
 	const char *name;
+	gboolean fields;
 
 	igmpx_ctx_init(&c, tvb, pinfo);
 	name = igmpx_display_name(&c);
 	col_set_str(pinfo->cinfo, COL_PROTOCOL, igmpx_msg_protocol(&c.m));
 	col_clear(pinfo->cinfo, COL_INFO);
 
+	/* When nothing can show or filter on igmpx's fields (tshark -q -z
+	 * expert; a filter on other protocols), they are not added: the case
+	 * proto_field_is_referenced() is for.  The checks, their expert items,
+	 * the stateful analysis and the taps run all the same, and the
+	 * protocol item stays, for Wireshark to hang the expert items on.  A
+	 * message cut by the capture is decoded anyway: adding its missing
+	 * fields is what raises the "packet size limited" exception. */
+	fields = !c.whole || proto_field_is_referenced(tree, proto_igmpx);
 	ti = proto_tree_add_item(tree, proto_igmpx, tvb, 0, -1, ENC_NA);
 	c.it.proto = ti;
 	c.tree = proto_item_add_subtree(ti, ett_igmpx);
 	igmpx_rules_check(&c);          /* before the fields: they note their octets if needed */
-	if (c.tree)
-		igmpx_note_span(&c, ti, 0, c.len);
-	if (name)
-		proto_item_append_text(ti, ", %s", name);
-	else
-		proto_item_append_text(ti, ", type 0x%02x (unknown)", c.m.type);
-	c.it.type = igmpx_add(&c, c.tree, hf_igmpx_type, IGMPX_OFF_TYPE, 1, ENC_NA);
-	if (c.m.version >= 0 && c.len >= 1) {
-		proto_item *vi = proto_tree_add_uint(c.tree, hf_igmpx_version, tvb, 0, 0,
-						     (guint32)c.m.version);
-		proto_item_set_generated(vi);
+	if (fields) {
+		if (c.tree)
+			igmpx_note_span(&c, ti, 0, c.len);
+		if (name)
+			proto_item_append_text(ti, ", %s", name);
+		else
+			proto_item_append_text(ti, ", type 0x%02x (unknown)", c.m.type);
+		c.it.type = igmpx_add(&c, c.tree, hf_igmpx_type, IGMPX_OFF_TYPE, 1, ENC_NA);
+		if (c.m.version >= 0 && c.len >= 1) {
+			proto_item *vi = proto_tree_add_uint(c.tree, hf_igmpx_version, tvb, 0, 0,
+							     (guint32)c.m.version);
+			proto_item_set_generated(vi);
+		}
 	}
 	if ((c.m.kind == IGMPX_K_DVMRP || c.m.kind == IGMPX_K_PIMV1) &&
 	    dissect_handed_off(&c, tree)) {
@@ -681,8 +692,10 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 	}
 	if (pinfo->cinfo)       /* no columns (tshark -q): no Info text to build */
 		col_add_str(pinfo->cinfo, COL_INFO, igmpx_info(&c));
-	igmpx_dissectors[c.m.kind](&c);
-	dissect_rest(&c);
+	if (fields) {
+		igmpx_dissectors[c.m.kind](&c);
+		dissect_rest(&c);
+	}
 	igmpx_rules_apply(&c);
 	igmpx_state_apply(&c);
 	igmpx_stats_queue(&c);
