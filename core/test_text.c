@@ -5,24 +5,10 @@
 #include "test.h"
 #include "text.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 TEST_COUNTERS;
-
-static int fmt_ours(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fmt_ours(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = igmpx_text_vformat(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 /* Both writers at every size from 0 to past the whole text: same octets
  * (the NUL included), same return. */
@@ -33,7 +19,7 @@ static int fmt_ours(char *buf, size_t size, const char *fmt, ...)
 		for (size_t sz = 0; sz <= (size_t)full + 2 && sz <= sizeof(a); sz++) { \
 			memset(a, 'x', sizeof(a));                               \
 			memset(b, 'x', sizeof(b));                               \
-			int na = fmt_ours(a, sz, fmt, __VA_ARGS__);              \
+			int na = igmpx_text_format(a, sz, fmt, __VA_ARGS__);              \
 			int nb = snprintf(b, sz, fmt, __VA_ARGS__);              \
 			CHECK(na == nb && memcmp(a, b, sizeof(a)) == 0,          \
 			      "\"%s\" size %zu: ours %d \"%.*s\", glibc %d \"%.*s\"", fmt, sz, \

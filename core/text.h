@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* vsnprintf(buf, size, fmt, ap) for %s %c %d %u %x with an optional z
- * length, a width and a 0 flag (%02x), and %%: the same text and the same
+/* vsnprintf(buf, size, fmt, ap) for %s %c %d %u %x (z for %u and %x), a
+ * width and a 0 flag (%02x), and %%: the same text and the same
  * return value (the length of the whole text, written or not).  A format
  * with any other conversion is handed to vsnprintf whole. */
 int igmpx_text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
