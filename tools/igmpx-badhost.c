@@ -2,7 +2,7 @@
  * for the harness's own tests and the mutation test of the host suite.
  *
  *   igmpx-badhost [--fault F[,F...]] [--control SOCKPATH] [--max-groups N]
- *                 [--max-sources N] IFNAME [GROUP...]
+ *                 [--max-sources N] [--delay F] IFNAME [GROUP...]
  *
  * Without faults it is a correct IGMPv3 group member (RFC 9776 §5) on IFNAME,
  * speaking through an AF_PACKET socket with frames built by core/ (the
@@ -42,7 +42,11 @@
  *   allow GROUP SRC | block GROUP SRC        one source more or less
  *
  * --max-groups (default 1024) and --max-sources (default 64) are the limits
- * past which a join or a filter is refused.  On SIGTERM or SIGINT every
+ * past which a join or a filter is refused.  --delay F (0 < F < 1) makes
+ * every delay the RFC has drawn at random F times its maximum (a query's
+ * Max Resp Time, the Unsolicited Report Interval): a choice the RFC allows,
+ * made the same in every run, so that a test knows how far each answer is
+ * from the end of its window (tests/harness/badhost.ini: F = 0.5).  On SIGTERM or SIGINT every
  * group is left (TO_IN {} or BLOCK (A), in one report sent once), SOCKPATH
  * removed, exit 0.
  *
@@ -149,6 +153,7 @@ struct host {
 
 static struct host host;            /* large: not on the stack */
 static volatile sig_atomic_t stop_signal;
+static double fixed_delay;          /* --delay: the fraction of each maximum, 0: random */
 
 static void on_signal(int sig) { stop_signal = sig; }
 
@@ -159,10 +164,11 @@ static double now(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* A uniform random delay in the open interval (0, max). */
+/* A uniform random delay in the open interval (0, max), or --delay's
+ * fraction of max. */
 static double random_delay(double max)
 {
-	return max * (0.005 + 0.99 * drand48());
+	return max * (fixed_delay > 0 ? fixed_delay : 0.005 + 0.99 * drand48());
 }
 
 static const char *ntoa(uint32_t a, char *buf)
@@ -185,7 +191,7 @@ static int usage(const char *why)
 	if (why)
 		fprintf(stderr, "igmpx-badhost: %s\n", why);
 	fprintf(stderr, "usage: igmpx-badhost [--fault F[,F...]] [--control SOCKPATH] "
-		"[--max-groups N] [--max-sources N] IFNAME [GROUP...]\n"
+		"[--max-groups N] [--max-sources N] [--delay F] IFNAME [GROUP...]\n"
 		"faults: late ttl dst nora checksum silent nogsq noretx rectype noleave crash\n");
 	return 2;
 }
@@ -886,6 +892,19 @@ static unsigned number(const char *s, const char *what)
 	return (unsigned)v;
 }
 
+/* --delay's argument: a fraction strictly between 0 and 1. */
+static double fraction(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v > 0 && v < 1)) {
+		fprintf(stderr, "igmpx-badhost: --delay %s: a fraction of the maximum, "
+			"greater than 0 and less than 1\n", s);
+		exit(2);
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -893,6 +912,7 @@ int main(int argc, char **argv)
 		{ "control", required_argument, NULL, 'c' },
 		{ "max-groups", required_argument, NULL, 'g' },
 		{ "max-sources", required_argument, NULL, 's' },
+		{ "delay", required_argument, NULL, 'd' },
 		{ 0 },
 	};
 	struct host *h = &host;
@@ -920,6 +940,8 @@ int main(int argc, char **argv)
 			h->max_groups = number(optarg, "groups");
 		else if (c == 's')
 			h->max_sources = number(optarg, "sources");
+		else if (c == 'd')
+			fixed_delay = fraction(optarg);
 		else
 			return usage(NULL);
 	}
