@@ -107,6 +107,28 @@ uint64_t hx_wall_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC now.  Read as wall, monotonic, wall:
+ * a thread preempted between two reads would put the difference off by the
+ * time it waited, so the pair read closest together of a few is taken. */
+static int64_t wall_minus_mono_ns(void)
+{
+	uint64_t best_gap = UINT64_MAX;
+	int64_t best = 0;
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t w1 = hx_wall_ns(), m = hx_now_ns(), w2 = hx_wall_ns();
+		uint64_t gap = w2 >= w1 ? w2 - w1 : UINT64_MAX;
+
+		if (gap < best_gap) {
+			best_gap = gap;
+			best = (int64_t)(w1 + gap / 2 - m);
+		}
+		if (gap < 20000)        /* 20 us: no preemption in between */
+			break;
+	}
+	return best;
+}
+
 static struct timespec ns_to_ts(uint64_t ns)
 {
 	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ull),
@@ -972,7 +994,7 @@ static ssize_t read_packet(struct hx_link *l, uint8_t *buf, size_t cap, uint64_t
 				      .msg_iov = &iov, .msg_iovlen = 1,
 				      .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
 		ssize_t n = recvmsg(l->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
-		uint64_t mono = hx_now_ns(), wall = hx_wall_ns(), t = mono;
+		uint64_t t = hx_now_ns();
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -983,16 +1005,17 @@ static ssize_t read_packet(struct hx_link *l, uint8_t *buf, size_t cap, uint64_t
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
 		/* The kernel's receive time is on CLOCK_REALTIME: carried over
-		 * to the monotonic clock by their offset now. */
+		 * to the monotonic clock by their offset now.  It is no later
+		 * than the read (t). */
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
 				struct timespec ts;
-				uint64_t rx;
+				int64_t rx, off = wall_minus_mono_ns();
 
 				memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-				rx = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-				if (rx <= wall && wall - rx < mono)
-					t = mono - (wall - rx);
+				rx = (int64_t)ts.tv_sec * 1000000000ll + (int64_t)ts.tv_nsec - off;
+				if (rx > 0 && (uint64_t)rx <= t)
+					t = (uint64_t)rx;
 			}
 		}
 		if (t_ns)
