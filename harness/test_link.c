@@ -132,6 +132,20 @@ static int netns_pids(const char *ns, pid_t *pids, int max)
 	return n;
 }
 
+/* The pids of ns once it holds at least want processes (polled every 10 ms
+ * for up to 5 s: a shell starts its children when the machine lets it);
+ * how many it holds then. */
+static int netns_pids_wait(const char *ns, pid_t *pids, int max, int want)
+{
+	int n = netns_pids(ns, pids, max);
+
+	for (int i = 0; i < 500 && n < want; i++) {
+		usleep(10000);
+		n = netns_pids(ns, pids, max);
+	}
+	return n;
+}
+
 /* Waits up to ms for pid (a child) to end; true and its status if it did. */
 static bool wait_child(pid_t pid, unsigned ms, int *status)
 {
@@ -374,10 +388,8 @@ static void test_spawn(struct hx_link *l)
 	CHECK(pid > 0, "spawn: %s", err);
 	if (pid > 0) {
 		pid_t in[8];
-		int n;
+		int n = netns_pids_wait(hx_link_netns(l), in, 8, 3);
 
-		usleep(200000);
-		n = netns_pids(hx_link_netns(l), in, 8);
 		CHECK(n == 3, "ip netns pids: %d processes, want the shell and 2 sleeps", n);
 		hx_kill_group(pid, 1000);
 		CHECK(waitpid(pid, NULL, WNOHANG) == -1 && errno == ECHILD, "pid %ld not reaped",
@@ -403,12 +415,15 @@ static void test_igmp(struct hx_link *l)
 	      "no IGMPv3 TO_EX report for 239.1.1.1 from 192.0.2.2 within 5 s");
 
 	/* A general query, Max Resp Time 1 s: the answer is a current-state
-	 * report (IS_EX), told from the join's retransmission by its type. */
+	 * report (IS_EX), told from the join's retransmission by its type.
+	 * The frame leaves no earlier than asked, and the time said is one
+	 * during the call; how close to the time asked it leaves depends on
+	 * the machine's load, and bench/link.sh measures that. */
 	at = hx_now_ns() + 20 * MS;
 	CHECK(hx_link_send_at(l, at, q, build_query(q, hx_link_mac(l), 10), &sent, err,
 			      sizeof(err)) == 0, "send_at: %s", err);
-	CHECK(sent >= at && sent - at < 5 * MS, "sent %lld ns after the time asked",
-	      (long long)(sent - at));
+	CHECK(sent >= at && sent <= hx_now_ns(), "sent at %lld ns from the time asked, "
+	      "not between it and the return", (long long)(sent - at));
 	CHECK(wait_report(l, sent + 2 * SEC, 2, IP4(239, 1, 1, 1), &t),
 	      "no IS_EX report for 239.1.1.1 within the query's 1 s + 1 s");
 	CHECK(t >= sent && t - sent <= 2 * SEC, "answer %lld ms after the query",
@@ -478,8 +493,7 @@ static void test_netns(void)
 
 	pid = hx_link_spawn(l, "sleep 100; true", NULL, NULL, err, sizeof(err));
 	CHECK(pid > 0, "spawn: %s", err);
-	usleep(200000);
-	n = netns_pids(ns, in, 8);
+	n = netns_pids_wait(ns, in, 8, 2);
 	CHECK(n == 2, "ip netns pids: %d processes, want sh and sleep", n);
 	hx_link_close(l);
 	if (pid > 0)
@@ -559,7 +573,6 @@ static void test_crash_cleanup(void)
 		close(p[0]);
 		if (!l || hx_link_spawn(l, "sleep 100; true", NULL, NULL, err, sizeof(err)) < 0)
 			_exit(1);
-		usleep(200000);
 		if (write(p[1], hx_link_netns(l), strlen(hx_link_netns(l))) < 0)
 			_exit(1);
 		close(p[1]);
@@ -579,7 +592,7 @@ static void test_crash_cleanup(void)
 	ns[n] = 0;
 	snprintf(ifn, sizeof(ifn), "igmpx%ldtc", (long)child);
 	CHECK(netns_exists(ns), "the killed child's namespace %s is not there", ns);
-	np = netns_pids(ns, in, 8);
+	np = netns_pids_wait(ns, in, 8, 2);
 	CHECK(np == 2, "%d processes in %s, want sh and sleep", np, ns);
 	CHECK(hx_link_cleanup_by_name(ns) == 0, "hx_link_cleanup_by_name(%s) failed", ns);
 	CHECK(!netns_exists(ns), "%s still there after the cleanup", ns);
@@ -660,12 +673,18 @@ static void test_iface_mode(void)
 		memcpy(f + 6, hx_link_mac(l0), 6);
 		f[12] = 0x88;                  /* local experimental EtherType */
 		f[13] = 0xb5;
-		CHECK(hx_link_send_at(l0, hx_now_ns() + 5 * MS, f, sizeof(f), &sent, err,
-				      sizeof(err)) == 0, "IFACE send: %s", err);
+		/* The arrival is the kernel's stamp: after the time the send was
+		 * asked for (it waits until then) and before the read returned,
+		 * however the two threads were scheduled in between; 100 us for
+		 * carrying the stamp from the wall clock to the monotonic one. */
+		uint64_t at = hx_now_ns() + 5 * MS;
+		CHECK(hx_link_send_at(l0, at, f, sizeof(f), &sent, err, sizeof(err)) == 0,
+		      "IFACE send: %s", err);
 		n = hx_link_recv(l1, buf, sizeof(buf), hx_now_ns() + SEC, &t, err, sizeof(err));
 		CHECK(n == (ssize_t)sizeof(f) && !memcmp(buf, f, sizeof(f)),
 		      "IFACE receive: %zd (%s)", n, n < 0 ? err : "");
-		CHECK(t + MS >= sent && t <= hx_now_ns(), "arrival %lld ns from the send",
+		CHECK(t + 100000 >= at && t <= hx_now_ns(), "arrival %lld ns from the time the send was "
+		      "asked for, %lld ns from its return", (long long)(t - at),
 		      (long long)(t - sent));
 		n = hx_link_recv(l0, buf, sizeof(buf), hx_now_ns() + 200 * MS, NULL, err,
 				 sizeof(err));
