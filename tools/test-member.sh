@@ -7,7 +7,9 @@
 # IGMPv3 record the kernel writes for that change (RFC 9776 §5.1 Table 3).
 # Also checks --send's exit codes and error answers, 64 groups at once,
 # leaveall, several commands on one connection, and that SIGTERM drops what
-# is left and removes the socket.  Needs root and tcpdump; exits 77
+# is left and removes the socket.  Each step waits for its change's report
+# and retransmission (robustness 2) before the next, so that no two changes
+# are merged into one report.  Needs root and tcpdump; exits 77
 # (skipped) otherwise.
 # shellcheck disable=SC2317  # functions reached through traps and until_true
 set -u
@@ -88,6 +90,27 @@ serving() { grep -q "^serving $SOCK\$" "$WORK/serve.out"; }
 records() { tcpdump -vv -n -r "$PCAP" 2>/dev/null; }
 # Groups of 239.2.0.0/24 the host namespace holds (/proc shows them as hex, bytes reversed).
 held_2x() { ip netns exec "$HNS" grep -c '[0-9A-F][0-9A-F]0002EF ' /proc/net/igmp; }
+lines() { records | wc -l; }
+# sent_twice FROM RECORD...: after line FROM of the capture, one of the
+# RECORDs has been sent twice: the change's report and its one
+# retransmission (robustness 2), so the change is over and the next one
+# cannot be merged into it.
+sent_twice() {
+	local from=$1 pat
+	shift
+	for pat in "$@"; do
+		[ "$(records | tail -n +"$((from + 1))" | grep -o -F -e "$pat" | wc -l)" -ge 2 ] && return 0
+	done
+	return 1
+}
+# all_sent_twice FROM RECORD-PREFIX N: each of 239.2.0.1 .. 239.2.0.N has a
+# record starting with "[gaddr 239.2.0.I RECORD-PREFIX" twice after line FROM.
+all_sent_twice() {
+	local n
+	n=$(records | tail -n +"$(($1 + 1))" | grep -oE "\[gaddr 239\.2\.0\.[0-9]+ $2" | sort |
+		uniq -c | awk '$1 >= 2' | wc -l)
+	[ "$n" -ge "$3" ]
+}
 
 # send EXPECTED_RC WORD...: run --send; leaves its output in $out and $err.
 send() {
@@ -105,16 +128,18 @@ send() {
 	return 0
 }
 
-# step 'RECORD'... -- WORD...: a command that must succeed, then time for its
-# reports; the first RECORD is what the capture must show for it (any of them will do).
+# step 'RECORD'... -- WORD...: a command that must succeed, then its reports;
+# the first RECORD is what the capture must show for it (any of them will do).
+# The next step starts once one of them has been sent twice.
 STEPS=()
 step() {
-	local recs=()
+	local recs=() from
 	while [ "$1" != -- ]; do recs+=("$1"); shift; done
 	shift
+	from=$(lines)
 	send 0 "$@" && ok "$*"
 	STEPS+=("$*" "${#recs[@]}" "${recs[@]}")
-	sleep 0.5
+	until_true 5 "the reports of '$*' (one of: ${recs[*]}) twice" sent_twice "$from" "${recs[@]}"
 }
 
 # send_error PATTERN WORD...: a command that must fail with PATTERN in its message.
@@ -161,13 +186,16 @@ send_error "'198.51.100.300'" join 239.1.1.3 include 198.51.100.1,198.51.100.300
 send_error "'239.1.1'" join 239.1.1
 send_error "unknown command 'frobnicate'" frobnicate 239.1.1.2
 
-# 64 groups at once, each on its own socket, then leaveall.
+# 64 groups at once, each on its own socket, then leaveall once every join
+# has been reported twice.
+from=$(lines)
 for i in $(seq 64); do
 	"$member" --send "$SOCK" join "239.2.0.$i" >/dev/null || bad "join 239.2.0.$i failed"
 done
 n=$(held_2x)
 if [ "$n" = 64 ]; then ok "64 groups held"; else bad "the host holds $n of the 64 groups"; fi
-sleep 0.5
+until_true 5 "the 64 joins' reports twice" all_sent_twice "$from" "to_ex" 64
+from=$(lines)
 send 0 leaveall && ok "leaveall"
 n=$(held_2x)
 if [ "$n" = 0 ]; then
@@ -176,7 +204,7 @@ else
 	bad "after leaveall the host holds $n groups"
 fi
 STEPS+=("leaveall" 1 "[gaddr 239.2.0.64 to_in { }]")
-sleep 0.5
+until_true 5 "the 64 leaves' reports twice" all_sent_twice "$from" "to_in" 64
 
 # Several lines on one connection, each answered.
 if command -v python3 >/dev/null; then
@@ -198,6 +226,9 @@ else
 	echo "skip several lines on one connection: no python3"
 fi
 
+# A group held when SIGTERM comes: the server's exit must drop it.
+step "[gaddr 239.1.1.5 to_ex { }]" -- join 239.1.1.5
+from=$(lines)
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 rc=$?
@@ -208,14 +239,11 @@ else
 	bad "server exited $rc on SIGTERM: $(cat "$WORK/serve.err")"
 fi
 if [ -e "$SOCK" ]; then bad "server left $SOCK behind"; else ok "server removed its socket"; fi
-STEPS+=("SIGTERM" 2 "[gaddr 239.1.1.2 block { 198.51.100.2 }]" "[gaddr 239.1.1.2 to_in { }]")
-# The kernel sends the last group's report within milliseconds; allow 3 s.
-for _ in $(seq 60); do
-	records | grep -q -F -e "[gaddr 239.1.1.2 block { 198.51.100.2 }]" \
-		-e "[gaddr 239.1.1.2 to_in" && break
-	sleep 0.05
-done
-sleep 0.3        # and its retransmission, for the record
+STEPS+=("SIGTERM" 1 "[gaddr 239.1.1.5 to_in { }]")
+# The kernel drops the group when the server's sockets close: its report
+# and retransmission.
+until_true 5 "the held group's leave reported twice" sent_twice "$from" \
+	"[gaddr 239.1.1.5 to_in { }]"
 kill -INT "$TCPDUMP_PID"
 wait "$TCPDUMP_PID"
 TCPDUMP_PID=
@@ -224,10 +252,12 @@ start=$(date +%s%N)
 "$member" --send "$WORK/missing.sock" join 239.1.1.1 2>"$WORK/send.err"
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
-if [ "$rc" -eq 2 ] && [ "$ms" -ge 2900 ] && [ "$ms" -le 3500 ]; then
+# igmpx-member tries for 3 s, then gives up; how long after that it gets to
+# exit is the machine's, so the bound above is loose.
+if [ "$rc" -eq 2 ] && [ "$ms" -ge 2900 ] && [ "$ms" -le 10000 ]; then
 	ok "--send to a missing socket: exit 2 after $ms ms ($(cat "$WORK/send.err"))"
 else
-	bad "--send to a missing socket: exit $rc after $ms ms, expected 2 after ~3000 ms"
+	bad "--send to a missing socket: exit $rc after $ms ms, expected 2 after 3 to 10 s"
 fi
 
 # Each step's record, searched from the line where the previous step's was
