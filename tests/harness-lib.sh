@@ -28,3 +28,45 @@ finish() {
 	echo "$fails failed"
 	exit 1
 }
+
+# verdict_in LOG ID: the verdict of case ID in a run's progress lines.
+verdict_in() {
+	sed -nE "s/^\[ *[0-9]+\/[0-9]+\] +([A-Z]+) +$2 .*/\1/p" "$1" | head -1
+}
+
+# exit_agrees LOG RC: igmpx run's exit status is 1 when some case is FAIL or
+# ERROR, 0 when none is, whatever the verdicts were.
+exit_agrees() {
+	local want=0
+	grep -qE '^\[ *[0-9]+/[0-9]+\] +(FAIL|ERROR) ' "$1" && want=1
+	[ "$2" = "$want" ] && ok "exit $2, as the verdicts say" ||
+		fail "exit $2, but the verdicts say $want"
+}
+
+# answer_delay PCAPNG QUERY REPORT GROUP: seconds from the first frame of
+# IGMP type QUERY the harness sent (192.0.2.1) to the first of type REPORT
+# for GROUP the IUT sent after it, from the frames' own times; "none" if no
+# such answer.  Read with Wireshark's built-in IGMP dissector, so that the
+# judgement is checked by other code than igmpx's.
+answer_delay() {
+	tshark -r "$1" -T fields -e frame.time_relative -e ip.src -e igmp.type -e igmp.maddr \
+		2>/dev/null | awk -v q="$2" -v r="$3" -v g="$4" '
+		$2 == "192.0.2.1" && $3 == q && t0 == "" { t0 = $1; next }
+		t0 != "" && $2 == "192.0.2.2" && $3 == r && $4 == g {
+			printf "%.9f\n", $1 - t0; found = 1; exit }
+		END { if (!found) print "none" }'
+}
+
+# window_verdicts DELAY HIGH TOLERANCE_S: the verdicts an answer DELAY s
+# after its stimulus may get from a MUST expectation within [0, HIGH] s:
+# PASS inside it, WARN inside the tolerance only, FAIL later or never (an
+# answer within 1 us of an edge may get either verdict of that edge).
+window_verdicts() {
+	awk -v d="$1" -v hi="$2" -v tol="$3" 'BEGIN {
+		if (d == "none") { print "FAIL"; exit }
+		e = 0.000001; v = ""
+		if (d <= hi + e) v = v " PASS"
+		if (d >= hi - e && d <= hi + tol + e) v = v " WARN"
+		if (d >= hi + tol - e) v = v " FAIL"
+		print substr(v, 2) }'
+}

@@ -74,14 +74,41 @@ analyze)
 	[ $? = 2 ] && expect_in "$tmp/out" "bad.pcap" "unreadable capture named, exit 2" || fail "unreadable capture: exit status"
 	;;
 v2)
+	# The kernel decides when it answers (it is late now and then: see
+	# conformance/reports/linux-host.notes), igmpx what that answer is
+	# worth: each verdict is checked against the times in the case's own
+	# evidence capture, not expected to be PASS.
 	need_root
-	"$igmpx" run -j2 --iut conformance/iut/linux-host-v2.ini conformance/host/h3-gq-response.yaml \
-		conformance/host/h2-gq-response.yaml conformance/host/h2-leave.yaml >"$tmp/log" 2>&1
+	"$igmpx" run -j2 --iut conformance/iut/linux-host-v2.ini --out "$tmp/out" \
+		conformance/host/h3-gq-response.yaml conformance/host/h2-gq-response.yaml \
+		conformance/host/h2-leave.yaml >"$tmp/log" 2>&1
 	rc=$?
 	cat "$tmp/log"
-	[ $rc = 0 ] && ok "exit 0" || fail "exit $rc"
+	exit_agrees "$tmp/log" $rc
 	expect_in "$tmp/log" 'SKIP +H3-GQ-RESPONSE' "v3 case skipped"
-	expect_in "$tmp/log" 'PASS +H2-GQ-RESPONSE' "v2 case passes"
+	expect_in "$tmp/out/summary.txt" 'IGMP versions the IUT does not support' "and why"
+	# H2-GQ-RESPONSE: a v2 report for 239.1.10.1 within the query's 2.0 s,
+	# the profile's tolerance 50 ms.
+	v=$(verdict_in "$tmp/log" H2-GQ-RESPONSE)
+	d=$(answer_delay "$tmp/out/H2-GQ-RESPONSE.pcapng" 0x11 0x16 239.1.10.1)
+	allowed=$(window_verdicts "$d" 2.0 0.050)
+	case " $allowed " in
+	*" $v "*) ok "H2-GQ-RESPONSE: $v for an answer at +$d s (allowed: $allowed)" ;;
+	*) fail "H2-GQ-RESPONSE: $v for an answer at +$d s, want $allowed" ;;
+	esac
+	# H2-LEAVE is a SHOULD with a precondition: never FAIL or ERROR; a PASS
+	# has the Leave Group to 224.0.0.2 in its evidence, matched.
+	v=$(verdict_in "$tmp/log" H2-LEAVE)
+	case $v in
+	PASS | WARN | INCONCLUSIVE) ok "H2-LEAVE (SHOULD): $v" ;;
+	*) fail "H2-LEAVE (SHOULD): $v, want PASS, WARN or INCONCLUSIVE" ;;
+	esac
+	if [ "$v" = PASS ]; then
+		tshark -r "$tmp/out/H2-LEAVE.pcapng" -Y 'igmp.type == 0x17 && ip.dst == 224.0.0.2' \
+			-T fields -e igmp.maddr -e frame.comment 2>/dev/null >"$tmp/leave"
+		expect_in "$tmp/leave" '^239\.1\.9\.1.*h2-leave.yaml:[0-9]+ \(v2_leave\): matched' \
+			"H2-LEAVE: the matched leave in its evidence"
+	fi
 	;;
 badhost)
 	need_root
@@ -104,11 +131,14 @@ badhost)
 	check_fault dst FAIL 'breaks v3_report_dst .*sent to 224.0.0.1'
 	check_fault checksum FAIL 'breaks checksum'
 	check_fault crash ERROR 'exited with status 3'
-	# A case that hangs is stopped at its deadline.
+	# A case that hangs (a 30 s wait) is stopped at its deadline (2 s);
+	# how soon after it the run ends is the machine's, so the upper bound
+	# is loose.
 	start=$(date +%s)
 	"$igmpx" run --iut tests/harness/badhost.ini tests/harness/deadline.yaml >"$tmp/log" 2>&1
 	rc=$? took=$(($(date +%s) - start))
-	[ $rc = 1 ] && [ $took -lt 12 ] && ok "deadline: stopped after $took s" || fail "deadline: exit $rc after $took s"
+	[ $rc = 1 ] && [ $took -ge 2 ] && [ $took -lt 25 ] && ok "deadline: stopped after $took s" ||
+		fail "deadline: exit $rc after $took s"
 	expect_in "$tmp/log" 'ERROR +BAD-DEADLINE.*' "deadline: ERROR"
 	expect_in "$tmp/log" 'ran past its deadline of 2 s' "deadline: said so"
 	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
@@ -134,9 +164,24 @@ cleanup)
 	[ -z "$(leftovers)" ] || { echo "SKIP: leftovers of another run present"; leftovers; exit 77; }
 	"$igmpx" run -j2 >"$tmp/log" 2>&1 &
 	pid=$!
-	sleep 2.5
-	[ -n "$(ip netns list | grep -E '^igmpx-[0-9]+-w')" ] && ok "namespaces made during the run" ||
-		fail "no namespace seen during the run"
+	# Interrupted in the middle of a case: once one of its workers (its
+	# child processes) has made its namespace, igmpx-<worker pid>-w<slot>,
+	# and started the IUT in it (within 30 s).
+	in_case() {
+		local c
+		for c in $(ps -o pid= --ppid $pid 2>/dev/null); do
+			ip netns list | grep -qE "^igmpx-$c-w[0-9]+( |$)" &&
+				pgrep -P "$c" -f 'igmpx-member --serve' >/dev/null && return 0
+		done
+		return 1
+	}
+	for _ in $(seq 600); do
+		in_case && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.05
+	done
+	in_case && ok "a case running: its namespace and IUT process there" ||
+		fail "no case of the run seen running within 30 s"
 	kill -INT $pid
 	wait $pid
 	rc=$?
