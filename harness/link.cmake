@@ -15,7 +15,8 @@ if(TARGET igmpx-member)
 endif()
 add_test(NAME harness.link
          COMMAND test_link $<$<TARGET_EXISTS:igmpx-member>:$<TARGET_FILE:igmpx-member>>)
-set_tests_properties(harness.link PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 120)
+set_tests_properties(harness.link PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 120
+                     LABELS live)
 
 # bench/link.sh runs it from ${CMAKE_BINARY_DIR}/bench.
 find_package(Threads REQUIRED)

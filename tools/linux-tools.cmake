@@ -18,4 +18,5 @@ else()
 endif()
 install(TARGETS igmpx-member RUNTIME DESTINATION bin)   # the Linux host profile holds joins with it
 add_test(NAME tools.member COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test-member.sh $<TARGET_FILE:igmpx-member>)
-set_tests_properties(tools.member PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 120)
+set_tests_properties(tools.member PROPERTIES SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 120
+                     LABELS live)
