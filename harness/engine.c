@@ -5,16 +5,9 @@
  * it is untrusted), held to every content rule of core/check, and kept
  * with the frames the harness sent, so that the whole exchange can be
  * written as pcapng with a comment on each frame an expectation matched
- * or missed.  An expectation is judged over the frames that arrived in
- * its window, counted from the last stimulus:
- *
- *   inside [LOW, HIGH]                          PASS
- *   only inside the window widened by the tolerance   WARN
- *   otherwise                                    the rule's level: FAIL for
- *                                                MUST, WARN for SHOULD,
- *                                                INCONCLUSIVE if need: true
+ * or missed.  The expectations are judged in expect.c.
  */
-#include "hx.h"
+#include "run.h"
 #include "check.h"
 #include "ip.h"
 #include "pcapng.h"
@@ -32,52 +25,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define NS 1000000000.0
-#define MAX_FRAME 9216
-
 const char *hx_verdict_name(enum hx_verdict v)
 {
 	static const char *const n[] = { "PASS", "WARN", "INCONCLUSIVE", "SKIP", "FAIL", "ERROR" };
 	return v < HX_VERDICTS ? n[v] : "?";
 }
 
-struct frame {
-	uint64_t t;                 /* monotonic ns */
-	int dir;                    /* 1: from the IUT, 2: sent by the harness */
-	uint8_t *bytes;
-	size_t len;
-	GPtrArray *comments;
-	bool igmp;                  /* an IGMP message parsed */
-	uint32_t src, dst;
-	const uint8_t *msg_at;      /* into bytes */
-	struct igmpx_msg m;
-};
 
-struct run {
-	const struct hx_case *c;
-	const struct hx_profile *p;
-	const struct hx_run_opts *o;
-	volatile int *stop;
-	struct hx_link *link;
-	GPtrArray *frames;          /* struct frame *, in time order */
-	uint64_t t0, t0_wall;
-	uint64_t anchor;            /* time of the last stimulus */
-	int anchor_frame;           /* its frame (index), -1 if a command */
-	struct hx_vars vars;
-	pid_t iut;                  /* the start command, 0 if none */
-	char workdir[PATH_MAX], log[PATH_MAX + 16];
-	char **env;
-	enum hx_verdict verdict;
-	GString *detail;
-	char *message;
-	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
-	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
-	bool iut_mac_known;
-};
-
-static void verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
+void run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -103,8 +58,7 @@ static double rel(const struct run *r, uint64_t t)
 	return (double)(int64_t)(t - r->t0) / NS;
 }
 
-static void comment(struct frame *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void comment(struct frame *f, const char *fmt, ...)
+void run_comment(struct frame *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -113,7 +67,7 @@ static void comment(struct frame *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-static struct frame *frame_at(const struct run *r, int i)
+struct frame *run_frame_at(const struct run *r, int i)
 {
 	return i >= 0 && (guint)i < r->frames->len ? g_ptr_array_index(r->frames, i) : NULL;
 }
@@ -161,10 +115,10 @@ static struct frame *record(struct run *r, uint64_t t, int dir, const uint8_t *b
 	hx_describe(f->bytes, len, what, sizeof(what));
 	for (size_t i = 0; i < n && i < 16; i++) {
 		const struct igmpx_rule_info *ri = &igmpx_rules[fd[i].rule];
-		comment(f, "igmpx: %s %s: %s", igmpx_severity_name(ri->severity), ri->id, fd[i].text);
+		run_comment(f, "igmpx: %s %s: %s", igmpx_severity_name(ri->severity), ri->id, fd[i].text);
 		if (ri->severity == IGMPX_SEV_CHAT)
 			continue;
-		verdict(r, ri->severity == IGMPX_SEV_NOTE ? HX_WARN : HX_FAIL,
+		run_verdict(r, ri->severity == IGMPX_SEV_NOTE ? HX_WARN : HX_FAIL,
 			"frame %u at +%.3f s breaks %s (%s %s, %s): %s; frame: %s", r->frames->len,
 			rel(r, t), ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
 			fd[i].text, what);
@@ -182,13 +136,13 @@ static void watch_iut(struct run *r)
 	r->iut = 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;             /* a start command that only configures */
-	verdict(r, HX_ERROR, "the IUT process (start = %s) %s %d at +%.3f s",
+	run_verdict(r, HX_ERROR, "the IUT process (start = %s) %s %d at +%.3f s",
 		r->p->start, WIFEXITED(st) ? "exited with status" : "was killed by signal",
 		WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), rel(r, hx_now_ns()));
 }
 
 /* Receives until the time until (monotonic ns), or until cond holds. */
-static void pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void *), void *arg)
+void run_pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void *), void *arg)
 {
 	uint8_t buf[MAX_FRAME];
 	char err[256];
@@ -203,7 +157,7 @@ static void pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void 
 		uint64_t dl = until - now > 50000000u ? now + 50000000u : until;
 		ssize_t n = hx_link_recv(r->link, buf, sizeof(buf), dl, &t, err, sizeof(err));
 		if (n < 0) {
-			verdict(r, HX_ERROR, "receiving: %s", err);
+			run_verdict(r, HX_ERROR, "receiving: %s", err);
 			return;
 		}
 		if (n > 0)
@@ -211,11 +165,11 @@ static void pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void 
 		watch_iut(r);
 	}
 	if (*r->stop)
-		verdict(r, HX_ERROR, "interrupted");
+		run_verdict(r, HX_ERROR, "interrupted");
 }
 
 /* Reads the frames already waiting, without waiting for more. */
-static void drain(struct run *r)
+void run_drain(struct run *r)
 {
 	uint8_t buf[MAX_FRAME];
 	char err[256];
@@ -225,7 +179,7 @@ static void drain(struct run *r)
 	while (!r->aborted &&
 	       (n = hx_link_recv(r->link, buf, sizeof(buf), 0, &t, err, sizeof(err))) != 0) {
 		if (n < 0) {
-			verdict(r, HX_ERROR, "receiving: %s", err);
+			run_verdict(r, HX_ERROR, "receiving: %s", err);
 			return;
 		}
 		record(r, t, 1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
@@ -271,13 +225,13 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 	/* Frames that come while we wait are read with their own times; in a
 	 * fast flood (no time to wait) at least those already there are. */
 	if (at > hx_now_ns() + 2000000u)
-		pump(r, at - 1000000u, NULL, NULL);
+		run_pump(r, at - 1000000u, NULL, NULL);
 	else
-		drain(r);
+		run_drain(r);
 	if (r->aborted)
 		return false;
 	if (hx_link_send_at(r->link, at, b, len, &sent, err, sizeof(err)) < 0) {
-		verdict(r, HX_ERROR, "sending: %s", err);
+		run_verdict(r, HX_ERROR, "sending: %s", err);
 		return false;
 	}
 	struct frame *f = record(r, sent, 2, b, len);
@@ -334,7 +288,7 @@ static bool command(struct run *r, const char *what, const char *cmd, bool may_f
 	r->anchor = start;
 	r->anchor_frame = -1;
 	if (pid < 0) {
-		verdict(r, HX_ERROR, "%s: %s", what, err);
+		run_verdict(r, HX_ERROR, "%s: %s", what, err);
 		return false;
 	}
 	pid_t left = pid;
@@ -343,12 +297,12 @@ static bool command(struct run *r, const char *what, const char *cmd, bool may_f
 			left = 0;
 			break;
 		}
-		pump(r, hx_now_ns() + 5000000u, command_done, &left);
+		run_pump(r, hx_now_ns() + 5000000u, command_done, &left);
 	}
 	if (left) {
 		hx_kill_group(pid, 200);
 		if (!r->aborted)
-			verdict(r, HX_ERROR, "%s command did not end within 10 s: %s", what, cmd);
+			run_verdict(r, HX_ERROR, "%s command did not end within 10 s: %s", what, cmd);
 		return false;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
@@ -358,7 +312,7 @@ static bool command(struct run *r, const char *what, const char *cmd, bool may_f
 				       what, WIFEXITED(st) ? "exit status" : "signal",
 				       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
 	else
-		verdict(r, HX_ERROR, "%s command failed (%s %d): %s", what,
+		run_verdict(r, HX_ERROR, "%s command failed (%s %d): %s", what,
 			WIFEXITED(st) ? "exit status" : "signal",
 			WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
 	return false;
@@ -389,7 +343,7 @@ static void replay(struct run *r, const struct hx_step *s, const char *path)
 	int rc;
 
 	if (!pc) {
-		verdict(r, HX_ERROR, "%s:%d: replay: %s", r->c->path, s->line, perr);
+		run_verdict(r, HX_ERROR, "%s:%d: replay: %s", r->c->path, s->line, perr);
 		return;
 	}
 	if (s->range)
@@ -427,223 +381,16 @@ static void replay(struct run *r, const struct hx_step *s, const char *path)
 		double gap = (double)(ts - cap0) / (r->o->speed > 0 ? r->o->speed : 1);
 		if (!send_frame(r, start + (uint64_t)gap, out, 14 + iplen))
 			break;
-		comment(frame_at(r, (int)r->frames->len - 1), "replayed: frame %u of %s", no, path);
+		run_comment(run_frame_at(r, (int)r->frames->len - 1), "replayed: frame %u of %s", no, path);
 		sent++;
 	}
 	if (rc == -1)
-		verdict(r, HX_ERROR, "%s:%d: replay: reading %s: %s", r->c->path, s->line, path,
+		run_verdict(r, HX_ERROR, "%s:%d: replay: reading %s: %s", r->c->path, s->line, path,
 			pcap_geterr(pc));
 	else if (!sent && !r->aborted)
-		verdict(r, HX_ERROR, "%s:%d: replay: no IGMP frame in %s%s%s", r->c->path, s->line,
+		run_verdict(r, HX_ERROR, "%s:%d: replay: no IGMP frame in %s%s%s", r->c->path, s->line,
 			path, s->range ? " frames " : "", s->range ? s->range : "");
 	pcap_close(pc);
-}
-
-/* ---- Expectations ------------------------------------------------------------- */
-
-struct window {
-	const struct hx_step *s;
-	uint64_t lo, hi, tol;       /* absolute */
-};
-
-static bool matches(const struct run *r, const struct frame *f, const struct hx_step *s)
-{
-	(void)r;
-	return f->dir == 1 && f->igmp && f->m.status == IGMPX_OK &&
-	       hx_match_frame(&s->match, &f->m, f->msg_at, f->dst);
-}
-
-/* cover: the groups of first .. first+n-1 that no matching report of the
- * window [lo, hi] holds: how many, the first of them in *missing. */
-static unsigned uncovered(const struct run *r, const struct hx_step *s, uint64_t lo, uint64_t hi,
-			  uint32_t first, unsigned n, uint32_t *missing)
-{
-	uint8_t *seen = g_malloc0(n);
-	unsigned left = n;
-
-	for (guint i = 0; i < r->frames->len; i++) {
-		const struct frame *f = g_ptr_array_index(r->frames, i);
-		if (f->t < lo || f->t > hi || !matches(r, f, s) || f->m.kind != IGMPX_K_V3_REPORT)
-			continue;
-		size_t off = IGMPX_OFF_R_RECORDS;
-		for (unsigned k = 0; k < f->m.u.v3r.nrec_present; k++) {
-			struct igmpx_v3_record rec;
-			if (!igmpx_v3_record_at(f->msg_at, f->m.len, off, &rec))
-				break;
-			off = rec.end;
-			if (rec.group - first < n && !seen[rec.group - first]) {
-				seen[rec.group - first] = 1;
-				left--;
-			}
-		}
-	}
-	for (unsigned k = 0; k < n; k++)
-		if (!seen[k]) {
-			*missing = first + k;
-			break;
-		}
-	g_free(seen);
-	return left;
-}
-
-static unsigned count_in(const struct run *r, const struct window *w, uint64_t lo, uint64_t hi)
-{
-	unsigned n = 0;
-
-	for (guint i = 0; i < r->frames->len; i++) {
-		const struct frame *f = g_ptr_array_index(r->frames, i);
-		if (f->t >= lo && f->t <= hi && matches(r, f, w->s))
-			n++;
-	}
-	return n;
-}
-
-static bool enough(struct run *r, void *arg)
-{
-	const struct window *w = arg;
-	uint64_t lo = w->lo > r->anchor + w->tol ? w->lo - w->tol : r->anchor;
-
-	return count_in(r, w, lo, w->hi + w->tol) >= w->s->count_min;
-}
-
-static bool count_ok(const struct hx_step *s, unsigned n)
-{
-	return n >= s->count_min && (!s->count_max || n <= s->count_max);
-}
-
-static void expect_step(struct run *r, const struct hx_step *s);
-
-/* The step with its run-time values (nsources=EXPR) filled in. */
-static void expect(struct run *r, const struct hx_step *s)
-{
-	struct hx_step t = *s;
-	char err[256];
-	double d;
-
-	t.match.nsrc = -1;
-	if (s->match.nsrc_expr) {
-		if (!hx_expr_eval(s->match.nsrc_expr, &r->vars, &d, err, sizeof(err))) {
-			verdict(r, HX_ERROR, "%s:%d: nsources=: %s", r->c->path, s->line, err);
-			return;
-		}
-		t.match.nsrc = (int)d;
-	}
-	expect_step(r, &t);
-}
-
-static void expect_step(struct run *r, const struct hx_step *s)
-{
-	const struct igmpx_rule_info *ri = &igmpx_rules[s->rule];
-	char err[256], range[64], stim[300] = "";
-	double lo_s, hi_s;
-	struct window w = { s };
-	bool none = s->kind == HX_STEP_EXPECT_NONE;
-
-	if (!hx_expr_eval(s->lo, &r->vars, &lo_s, err, sizeof(err)) ||
-	    !hx_expr_eval(s->hi, &r->vars, &hi_s, err, sizeof(err))) {
-		verdict(r, HX_ERROR, "%s:%d: within: %s", r->c->path, s->line, err);
-		return;
-	}
-	w.lo = r->anchor + (uint64_t)(lo_s * NS);
-	w.hi = r->anchor + (uint64_t)(hi_s * NS);
-	w.tol = (uint64_t)r->p->tolerance_ms * 1000000u;
-	/* An open-ended count is met by the first arrivals; anything else is
-	 * known at the end of the window. */
-	pump(r, w.hi + (none ? 0 : w.tol), none || s->count_max || s->cover ? NULL : enough, &w);
-	if (r->aborted)
-		return;
-	uint64_t lo_tol = w.lo > r->anchor + w.tol ? w.lo - w.tol : r->anchor;
-	unsigned strict = count_in(r, &w, w.lo, w.hi);
-	unsigned wide = count_in(r, &w, lo_tol, w.hi + w.tol);
-	snprintf(range, sizeof(range), "[%.3f, %.3f] s", lo_s, hi_s);
-	struct frame *a = frame_at(r, r->anchor_frame);
-	if (a)
-		hx_describe(a->bytes, a->len, stim, sizeof(stim));
-
-	/* Comments on the frames it saw. */
-	for (guint i = 0; i < r->frames->len; i++) {
-		struct frame *f = g_ptr_array_index(r->frames, i);
-		if (f->t < lo_tol || f->t > w.hi + w.tol || !matches(r, f, s))
-			continue;
-		bool in = f->t >= w.lo && f->t <= w.hi;
-		comment(f, "%s %s:%d (%s): %s at +%.3f s after the stimulus, window %s%s",
-			none ? "expect_none" : "expect", r->c->path, s->line, ri->id,
-			none ? (in ? "arrived, must not" : "arrived inside the tolerance only")
-			     : (in ? "matched" : "matched inside the tolerance only"),
-			(double)(f->t - r->anchor) / NS, range, in ? "" : " widened by the tolerance");
-	}
-	if (s->cover && count_ok(s, strict)) {
-		uint32_t first, miss = 0, miss_w = 0;
-		unsigned n;
-		if (!hx_addr_range(s->cover, &r->vars, &first, &n, err, sizeof(err))) {
-			verdict(r, HX_ERROR, "%s:%d: cover: %s", r->c->path, s->line, err);
-			return;
-		}
-		unsigned left = uncovered(r, s, w.lo, w.hi, first, n, &miss);
-		if (!left)
-			return;
-		unsigned left_w = uncovered(r, s, lo_tol, w.hi + w.tol, first, n, &miss_w);
-		enum hx_verdict v = !left_w ? HX_WARN : s->need ? HX_INCONCLUSIVE
-				  : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
-				  : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
-		verdict(r, v,
-			"%s:%d: %s (%s %s, %s): %s: %u of the %u groups from %u.%u.%u.%u in no \"%s\" "
-			"within %s after %s (tolerance %u ms; first missing %u.%u.%u.%u)%s%s",
-			r->c->path, s->line, ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
-			!left_w ? "inside the tolerance only" : ri->text, left, n, first >> 24,
-			first >> 16 & 255, first >> 8 & 255, first & 255, s->text, range,
-			a ? "the stimulus" : "the command", r->p->tolerance_ms, miss >> 24,
-			miss >> 16 & 255, miss >> 8 & 255, miss & 255, *stim ? "; stimulus: " : "", stim);
-		return;
-	}
-	bool ok = none ? strict == 0 : count_ok(s, strict);
-	if (ok)
-		return;
-	bool tol_ok = !none && count_ok(s, wide);
-	enum hx_verdict v;
-	if (tol_ok)
-		v = HX_WARN;
-	else if (s->need)
-		v = HX_INCONCLUSIVE;
-	else if (ri->level == IGMPX_LEVEL_MUST || ri->level == IGMPX_LEVEL_MUST_PLAIN)
-		v = HX_FAIL;
-	else if (ri->level == IGMPX_LEVEL_SHOULD || ri->level == IGMPX_LEVEL_SHOULD_PLAIN)
-		v = HX_WARN;
-	else
-		v = HX_PASS;
-	/* The first frame that matched at all after the stimulus, for the text. */
-	const struct frame *got = NULL;
-	for (guint i = 0; i < r->frames->len && !got; i++) {
-		const struct frame *f = g_ptr_array_index(r->frames, i);
-		if (f->t >= r->anchor && matches(r, f, s) && (!none || (f->t >= w.lo && f->t <= w.hi)))
-			got = f;
-	}
-	char gotd[300] = "", gott[40] = "";
-	if (got) {
-		hx_describe(got->bytes, got->len, gotd, sizeof(gotd));
-		snprintf(gott, sizeof(gott), "%.3f s", (double)(got->t - r->anchor) / NS);
-	}
-	char want[80];
-	if (none)
-		snprintf(want, sizeof(want), "none");
-	else if (s->count_max == s->count_min)
-		snprintf(want, sizeof(want), "%u", s->count_min);
-	else if (!s->count_max)
-		snprintf(want, sizeof(want), "at least %u", s->count_min);
-	else
-		snprintf(want, sizeof(want), "%u to %u", s->count_min, s->count_max);
-	verdict(r, v,
-		"%s:%d: %s (%s %s, %s): %s: %s \"%s\" within %s after %s (tolerance %u ms), got %u "
-		"(%u with the tolerance)%s%s%s%s%s%s",
-		r->c->path, s->line, ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
-		tol_ok ? "inside the tolerance only" : s->need ? "precondition unmet" : ri->text,
-		none ? "expected no" : "expected", s->text, range,
-		a ? "the stimulus" : "the command", r->p->tolerance_ms, strict, wide,
-		got ? "; first at +" : "", gott,
-		got ? ": " : "", gotd, *stim ? "; stimulus: " : "", stim);
-	if (a && !none && !strict)
-		comment(a, "expect %s:%d (%s): %s \"%s\" within %s: got %u", r->c->path, s->line,
-			ri->id, want, s->text, range, strict);
 }
 
 /* ---- The case ------------------------------------------------------------------ */
@@ -705,7 +452,7 @@ static void write_pcapng(struct run *r)
 	snprintf(path, sizeof(path), "%s/%s.pcapng", r->o->out_dir, r->c->id);
 	pc = hx_pcapng_open(path, hx_link_ifname(r->link), err, sizeof(err));
 	if (!pc) {
-		verdict(r, HX_ERROR, "writing the capture: %s", err);
+		run_verdict(r, HX_ERROR, "writing the capture: %s", err);
 		return;
 	}
 	for (guint i = 0; i < r->frames->len; i++) {
@@ -715,7 +462,7 @@ static void write_pcapng(struct run *r)
 			break;
 	}
 	if (hx_pcapng_close(pc) < 0)
-		verdict(r, HX_ERROR, "writing %s: %s", path, strerror(errno));
+		run_verdict(r, HX_ERROR, "writing %s: %s", path, strerror(errno));
 }
 
 static gint by_time(gconstpointer a, gconstpointer b)
@@ -736,13 +483,13 @@ static void membership(struct run *r, const struct hx_step *s)
 
 	range = s->groups ? g_strdup_printf("%s+%s", s->text, s->groups) : g_strdup(s->text);
 	if (!hx_addr_range(range, &r->vars, &g, &n, err, sizeof(err))) {
-		verdict(r, HX_ERROR, "%s:%d: groups: %s", r->c->path, s->line, err);
+		run_verdict(r, HX_ERROR, "%s:%d: groups: %s", r->c->path, s->line, err);
 		g_free(range);
 		return;
 	}
 	g_free(range);
 	if (s->sources && *s->sources && !(src = hx_addr_list(s->sources, &r->vars, err, sizeof(err)))) {
-		verdict(r, HX_ERROR, "%s:%d: sources: %s", r->c->path, s->line, err);
+		run_verdict(r, HX_ERROR, "%s:%d: sources: %s", r->c->path, s->line, err);
 		return;
 	}
 	for (unsigned i = 0; i < n && !r->aborted && !*r->stop; i++, g++) {
@@ -766,7 +513,7 @@ static void send_fragments(struct run *r, uint64_t at, const uint8_t *b, size_t 
 	size_t hl = (size_t)(ip[0] & 15) * 4, total = (size_t)ip[2] << 8 | ip[3];
 
 	if (len < 14 + hl || total > len - 14 || total <= hl) {
-		verdict(r, HX_ERROR, "fragment: the frame is no whole IPv4 packet");
+		run_verdict(r, HX_ERROR, "fragment: the frame is no whole IPv4 packet");
 		return;
 	}
 	for (size_t off = 0; off < total - hl && !r->aborted; off += size) {
@@ -796,7 +543,7 @@ static void send_step(struct run *r, const struct hx_step *s)
 	unsigned n = s->repeat ? s->repeat : 1;
 
 	if (s->every && !hx_expr_eval(s->every, &r->vars, &every, err, sizeof(err))) {
-		verdict(r, HX_ERROR, "%s:%d: every: %s", r->c->path, s->line, err);
+		run_verdict(r, HX_ERROR, "%s:%d: every: %s", r->c->path, s->line, err);
 		return;
 	}
 	for (unsigned i = 0; i < n && !r->aborted && !*r->stop; i++) {
@@ -821,24 +568,24 @@ static void wait_ready(struct run *r)
 		pid_t pid = hx_link_spawn(r->link, r->p->ready, r->env, r->log, err, sizeof(err));
 		int st = 0;
 		if (pid < 0) {
-			verdict(r, HX_ERROR, "ready: %s", err);
+			run_verdict(r, HX_ERROR, "ready: %s", err);
 			return;
 		}
 		while (waitpid(pid, &st, WNOHANG) == 0 && !r->aborted && !*r->stop) {
 			if (hx_now_ns() > until) {
 				hx_kill_group(pid, 200);
-				verdict(r, HX_ERROR, "ready command did not end within 10 s: %s", r->p->ready);
+				run_verdict(r, HX_ERROR, "ready command did not end within 10 s: %s", r->p->ready);
 				return;
 			}
-			pump(r, hx_now_ns() + 5000000u, NULL, NULL);
+			run_pump(r, hx_now_ns() + 5000000u, NULL, NULL);
 		}
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			return;
 		if (hx_now_ns() > until) {
-			verdict(r, HX_ERROR, "the IUT was not ready within 10 s (ready = %s)", r->p->ready);
+			run_verdict(r, HX_ERROR, "the IUT was not ready within 10 s (ready = %s)", r->p->ready);
 			return;
 		}
-		pump(r, hx_now_ns() + 20000000u, NULL, NULL);
+		run_pump(r, hx_now_ns() + 20000000u, NULL, NULL);
 	}
 }
 
@@ -862,9 +609,9 @@ static void run_steps(struct run *r)
 			break;
 		case HX_STEP_WAIT:
 			if (!hx_expr_eval(s->lo, &r->vars, &d, err, sizeof(err)))
-				verdict(r, HX_ERROR, "%s:%d: wait: %s", r->c->path, s->line, err);
+				run_verdict(r, HX_ERROR, "%s:%d: wait: %s", r->c->path, s->line, err);
 			else
-				pump(r, hx_now_ns() + (uint64_t)(d * NS), NULL, NULL);
+				run_pump(r, hx_now_ns() + (uint64_t)(d * NS), NULL, NULL);
 			break;
 		case HX_STEP_SEND:
 			send_step(r, s);
@@ -874,7 +621,7 @@ static void run_steps(struct run *r)
 			break;
 		case HX_STEP_EXPECT:
 		case HX_STEP_EXPECT_NONE:
-			expect(r, s);
+			run_expect(r, s);
 			break;
 		}
 	}
@@ -900,19 +647,19 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 				   p->lmqi, p->lmqc, p->uri, p->tolerance_ms / 1000.0,
 				   p->max_memberships, p->max_sources };
 	if (skip_reason(c, p, why, sizeof(why))) {
-		verdict(&r, HX_SKIP, "%s", why);
+		run_verdict(&r, HX_SKIP, "%s", why);
 		goto done;
 	}
 	snprintf(r.workdir, sizeof(r.workdir), "%s/igmpx-case-XXXXXX", g_get_tmp_dir());
 	if (!mkdtemp(r.workdir)) {
-		verdict(&r, HX_ERROR, "mkdtemp %s: %s", r.workdir, strerror(errno));
+		run_verdict(&r, HX_ERROR, "mkdtemp %s: %s", r.workdir, strerror(errno));
 		goto done;
 	}
 	chmod(r.workdir, 0755);
 	snprintf(r.log, sizeof(r.log), "%s/iut.log", r.workdir);
 	r.link = hx_link_open(&spec, err, sizeof(err));
 	if (!r.link) {
-		verdict(&r, HX_ERROR, "the link to the IUT: %s", err);
+		run_verdict(&r, HX_ERROR, "the link to the IUT: %s", err);
 		goto done;
 	}
 	char *path_env = g_strdup_printf("PATH=%s:%s", o->bindir ? o->bindir : "",
@@ -934,7 +681,7 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		r.iut = hx_link_spawn(r.link, p->start, r.env, r.log, err, sizeof(err));
 		if (r.iut < 0) {
 			r.iut = 0;
-			verdict(&r, HX_ERROR, "start: %s", err);
+			run_verdict(&r, HX_ERROR, "start: %s", err);
 		}
 	}
 	if (!r.aborted && *p->ready)

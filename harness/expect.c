@@ -1,0 +1,223 @@
+/* expect.c: the expect and expect_none steps of a case (run.h).
+ *
+ * An expectation is judged over the frames that arrived in its window,
+ * counted from the last stimulus:
+ *
+ *   inside [LOW, HIGH]                          PASS
+ *   only inside the window widened by the tolerance   WARN
+ *   otherwise                                    the rule's level: FAIL for
+ *                                                MUST, WARN for SHOULD,
+ *                                                INCONCLUSIVE if need: true
+ *
+ * and each frame it saw gets a comment saying so.
+ */
+#include "run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+
+struct window {
+	const struct hx_step *s;
+	uint64_t lo, hi, tol;       /* absolute */
+};
+
+static bool matches(const struct run *r, const struct frame *f, const struct hx_step *s)
+{
+	(void)r;
+	return f->dir == 1 && f->igmp && f->m.status == IGMPX_OK &&
+	       hx_match_frame(&s->match, &f->m, f->msg_at, f->dst);
+}
+
+/* cover: the groups of first .. first+n-1 that no matching report of the
+ * window [lo, hi] holds: how many, the first of them in *missing. */
+static unsigned uncovered(const struct run *r, const struct hx_step *s, uint64_t lo, uint64_t hi,
+			  uint32_t first, unsigned n, uint32_t *missing)
+{
+	uint8_t *seen = g_malloc0(n);
+	unsigned left = n;
+
+	for (guint i = 0; i < r->frames->len; i++) {
+		const struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t < lo || f->t > hi || !matches(r, f, s) || f->m.kind != IGMPX_K_V3_REPORT)
+			continue;
+		size_t off = IGMPX_OFF_R_RECORDS;
+		for (unsigned k = 0; k < f->m.u.v3r.nrec_present; k++) {
+			struct igmpx_v3_record rec;
+			if (!igmpx_v3_record_at(f->msg_at, f->m.len, off, &rec))
+				break;
+			off = rec.end;
+			if (rec.group - first < n && !seen[rec.group - first]) {
+				seen[rec.group - first] = 1;
+				left--;
+			}
+		}
+	}
+	for (unsigned k = 0; k < n; k++)
+		if (!seen[k]) {
+			*missing = first + k;
+			break;
+		}
+	g_free(seen);
+	return left;
+}
+
+static unsigned count_in(const struct run *r, const struct window *w, uint64_t lo, uint64_t hi)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < r->frames->len; i++) {
+		const struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t >= lo && f->t <= hi && matches(r, f, w->s))
+			n++;
+	}
+	return n;
+}
+
+static bool enough(struct run *r, void *arg)
+{
+	const struct window *w = arg;
+	uint64_t lo = w->lo > r->anchor + w->tol ? w->lo - w->tol : r->anchor;
+
+	return count_in(r, w, lo, w->hi + w->tol) >= w->s->count_min;
+}
+
+static bool count_ok(const struct hx_step *s, unsigned n)
+{
+	return n >= s->count_min && (!s->count_max || n <= s->count_max);
+}
+
+static void expect_step(struct run *r, const struct hx_step *s);
+
+/* The step with its run-time values (nsources=EXPR) filled in. */
+void run_expect(struct run *r, const struct hx_step *s)
+{
+	struct hx_step t = *s;
+	char err[256];
+	double d;
+
+	t.match.nsrc = -1;
+	if (s->match.nsrc_expr) {
+		if (!hx_expr_eval(s->match.nsrc_expr, &r->vars, &d, err, sizeof(err))) {
+			run_verdict(r, HX_ERROR, "%s:%d: nsources=: %s", r->c->path, s->line, err);
+			return;
+		}
+		t.match.nsrc = (int)d;
+	}
+	expect_step(r, &t);
+}
+
+static void expect_step(struct run *r, const struct hx_step *s)
+{
+	const struct igmpx_rule_info *ri = &igmpx_rules[s->rule];
+	char err[256], range[64], stim[300] = "";
+	double lo_s, hi_s;
+	struct window w = { s };
+	bool none = s->kind == HX_STEP_EXPECT_NONE;
+
+	if (!hx_expr_eval(s->lo, &r->vars, &lo_s, err, sizeof(err)) ||
+	    !hx_expr_eval(s->hi, &r->vars, &hi_s, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: within: %s", r->c->path, s->line, err);
+		return;
+	}
+	w.lo = r->anchor + (uint64_t)(lo_s * NS);
+	w.hi = r->anchor + (uint64_t)(hi_s * NS);
+	w.tol = (uint64_t)r->p->tolerance_ms * 1000000u;
+	/* An open-ended count is met by the first arrivals; anything else is
+	 * known at the end of the window. */
+	run_pump(r, w.hi + (none ? 0 : w.tol), none || s->count_max || s->cover ? NULL : enough, &w);
+	if (r->aborted)
+		return;
+	uint64_t lo_tol = w.lo > r->anchor + w.tol ? w.lo - w.tol : r->anchor;
+	unsigned strict = count_in(r, &w, w.lo, w.hi);
+	unsigned wide = count_in(r, &w, lo_tol, w.hi + w.tol);
+	snprintf(range, sizeof(range), "[%.3f, %.3f] s", lo_s, hi_s);
+	struct frame *a = run_frame_at(r, r->anchor_frame);
+	if (a)
+		hx_describe(a->bytes, a->len, stim, sizeof(stim));
+
+	/* Comments on the frames it saw. */
+	for (guint i = 0; i < r->frames->len; i++) {
+		struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t < lo_tol || f->t > w.hi + w.tol || !matches(r, f, s))
+			continue;
+		bool in = f->t >= w.lo && f->t <= w.hi;
+		run_comment(f, "%s %s:%d (%s): %s at +%.3f s after the stimulus, window %s%s",
+			none ? "expect_none" : "expect", r->c->path, s->line, ri->id,
+			none ? (in ? "arrived, must not" : "arrived inside the tolerance only")
+			     : (in ? "matched" : "matched inside the tolerance only"),
+			(double)(f->t - r->anchor) / NS, range, in ? "" : " widened by the tolerance");
+	}
+	if (s->cover && count_ok(s, strict)) {
+		uint32_t first, miss = 0, miss_w = 0;
+		unsigned n;
+		if (!hx_addr_range(s->cover, &r->vars, &first, &n, err, sizeof(err))) {
+			run_verdict(r, HX_ERROR, "%s:%d: cover: %s", r->c->path, s->line, err);
+			return;
+		}
+		unsigned left = uncovered(r, s, w.lo, w.hi, first, n, &miss);
+		if (!left)
+			return;
+		unsigned left_w = uncovered(r, s, lo_tol, w.hi + w.tol, first, n, &miss_w);
+		enum hx_verdict v = !left_w ? HX_WARN : s->need ? HX_INCONCLUSIVE
+				  : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
+				  : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
+		run_verdict(r, v,
+			"%s:%d: %s (%s %s, %s): %s: %u of the %u groups from %u.%u.%u.%u in no \"%s\" "
+			"within %s after %s (tolerance %u ms; first missing %u.%u.%u.%u)%s%s",
+			r->c->path, s->line, ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
+			!left_w ? "inside the tolerance only" : ri->text, left, n, first >> 24,
+			first >> 16 & 255, first >> 8 & 255, first & 255, s->text, range,
+			a ? "the stimulus" : "the command", r->p->tolerance_ms, miss >> 24,
+			miss >> 16 & 255, miss >> 8 & 255, miss & 255, *stim ? "; stimulus: " : "", stim);
+		return;
+	}
+	bool ok = none ? strict == 0 : count_ok(s, strict);
+	if (ok)
+		return;
+	bool tol_ok = !none && count_ok(s, wide);
+	enum hx_verdict v;
+	if (tol_ok)
+		v = HX_WARN;
+	else if (s->need)
+		v = HX_INCONCLUSIVE;
+	else if (ri->level == IGMPX_LEVEL_MUST || ri->level == IGMPX_LEVEL_MUST_PLAIN)
+		v = HX_FAIL;
+	else if (ri->level == IGMPX_LEVEL_SHOULD || ri->level == IGMPX_LEVEL_SHOULD_PLAIN)
+		v = HX_WARN;
+	else
+		v = HX_PASS;
+	/* The first frame that matched at all after the stimulus, for the text. */
+	const struct frame *got = NULL;
+	for (guint i = 0; i < r->frames->len && !got; i++) {
+		const struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t >= r->anchor && matches(r, f, s) && (!none || (f->t >= w.lo && f->t <= w.hi)))
+			got = f;
+	}
+	char gotd[300] = "", gott[40] = "";
+	if (got) {
+		hx_describe(got->bytes, got->len, gotd, sizeof(gotd));
+		snprintf(gott, sizeof(gott), "%.3f s", (double)(got->t - r->anchor) / NS);
+	}
+	char want[80];
+	if (none)
+		snprintf(want, sizeof(want), "none");
+	else if (s->count_max == s->count_min)
+		snprintf(want, sizeof(want), "%u", s->count_min);
+	else if (!s->count_max)
+		snprintf(want, sizeof(want), "at least %u", s->count_min);
+	else
+		snprintf(want, sizeof(want), "%u to %u", s->count_min, s->count_max);
+	run_verdict(r, v,
+		"%s:%d: %s (%s %s, %s): %s: %s \"%s\" within %s after %s (tolerance %u ms), got %u "
+		"(%u with the tolerance)%s%s%s%s%s%s",
+		r->c->path, s->line, ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
+		tol_ok ? "inside the tolerance only" : s->need ? "precondition unmet" : ri->text,
+		none ? "expected no" : "expected", s->text, range,
+		a ? "the stimulus" : "the command", r->p->tolerance_ms, strict, wide,
+		got ? "; first at +" : "", gott,
+		got ? ": " : "", gotd, *stim ? "; stimulus: " : "", stim);
+	if (a && !none && !strict)
+		run_comment(a, "expect %s:%d (%s): %s \"%s\" within %s: got %u", r->c->path, s->line,
+			ri->id, want, s->text, range, strict);
+}

@@ -1,0 +1,68 @@
+/* run.h: one case's run as engine.c (the steps, the link, the IUT) and
+ * expect.c (the expectations and their verdicts) share it.  Internal to
+ * the harness's engine: the rest of the harness sees hx_run_case (hx.h).
+ */
+#ifndef IGMPX_HARNESS_RUN_H
+#define IGMPX_HARNESS_RUN_H
+
+#include "hx.h"
+
+#include <glib.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NS 1000000000.0
+#define MAX_FRAME 9216
+
+struct frame {
+	uint64_t t;                 /* monotonic ns */
+	int dir;                    /* 1: from the IUT, 2: sent by the harness */
+	uint8_t *bytes;
+	size_t len;
+	GPtrArray *comments;
+	bool igmp;                  /* an IGMP message parsed */
+	uint32_t src, dst;
+	const uint8_t *msg_at;      /* into bytes */
+	struct igmpx_msg m;
+};
+
+struct run {
+	const struct hx_case *c;
+	const struct hx_profile *p;
+	const struct hx_run_opts *o;
+	volatile int *stop;
+	struct hx_link *link;
+	GPtrArray *frames;          /* struct frame *, in time order */
+	uint64_t t0, t0_wall;
+	uint64_t anchor;            /* time of the last stimulus */
+	int anchor_frame;           /* its frame (index), -1 if a command */
+	struct hx_vars vars;
+	pid_t iut;                  /* the start command, 0 if none */
+	char workdir[PATH_MAX], log[PATH_MAX + 16];
+	char **env;
+	enum hx_verdict verdict;
+	GString *detail;
+	char *message;
+	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
+	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
+	bool iut_mac_known;
+};
+
+/* A reason for verdict v: a line of the run's detail; the worst verdict's
+ * first reason is its message.  ERROR, INCONCLUSIVE and SKIP end the steps. */
+void run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A comment on a frame, written into the evidence pcapng. */
+void run_comment(struct frame *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Frame i of the run, NULL if there is none. */
+struct frame *run_frame_at(const struct run *r, int i);
+/* Receives until the time until (monotonic ns), or until cond holds. */
+void run_pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void *), void *arg);
+/* Reads the frames already waiting, without waiting for more. */
+void run_drain(struct run *r);
+/* An expect or expect_none step: waits out its window and judges it. */
+void run_expect(struct run *r, const struct hx_step *s);
+
+#endif
