@@ -32,10 +32,11 @@ const char *hx_verdict_name(enum hx_verdict v)
 }
 
 
-void run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
+bool run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
+	bool message = false;
 
 	va_start(ap, fmt);
 	s = g_strdup_vprintf(fmt, ap);
@@ -45,12 +46,14 @@ void run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 	if (v > r->verdict || !r->message) {
 		g_free(r->message);
 		r->message = g_strdup(s);
+		message = true;
 	}
 	if (v > r->verdict)
 		r->verdict = v;
 	if (v == HX_ERROR || v == HX_INCONCLUSIVE || v == HX_SKIP)
 		r->aborted = true;
 	g_free(s);
+	return message;
 }
 
 static double rel(const struct run *r, uint64_t t)
@@ -223,13 +226,15 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 			memset(b, 0xFF, 6);
 	}
 	/* Frames that come while we wait are read with their own times; in a
-	 * fast flood (no time to wait) at least those already there are. */
+	 * fast flood (no time to wait) at least those already there are.  The
+	 * last stimulus's misses are settled with them. */
 	if (at > hx_now_ns() + 2000000u)
 		run_pump(r, at - 1000000u, NULL, NULL);
 	else
 		run_drain(r);
 	if (r->aborted)
 		return false;
+	run_settle_misses(r, hx_now_ns());
 	if (hx_link_send_at(r->link, at, b, len, &sent, err, sizeof(err)) < 0) {
 		run_verdict(r, HX_ERROR, "sending: %s", err);
 		return false;
@@ -281,10 +286,16 @@ static bool command_done(struct run *r, void *arg)
 static bool command(struct run *r, const char *what, const char *cmd, bool may_fail)
 {
 	char err[256];
-	uint64_t start = hx_now_ns();
-	pid_t pid = hx_link_spawn(r->link, cmd, r->env, r->log, err, sizeof(err));
+	uint64_t start;
+	pid_t pid;
 	int st = 0;
 
+	/* The last stimulus's misses are settled with the frames that came
+	 * before this command. */
+	run_drain(r);
+	run_settle_misses(r, hx_now_ns());
+	start = hx_now_ns();
+	pid = hx_link_spawn(r->link, cmd, r->env, r->log, err, sizeof(err));
 	r->anchor = start;
 	r->anchor_frame = -1;
 	if (pid < 0) {
@@ -638,6 +649,7 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 
 	r.detail = g_string_new(NULL);
 	r.frames = g_ptr_array_new_with_free_func(frame_free);
+	r.lookouts = g_array_new(FALSE, FALSE, sizeof(struct lookout));
 	r.anchor_frame = -1;
 	r.t0 = hx_now_ns();
 	r.t0_wall = hx_wall_ns();
@@ -689,6 +701,10 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 	if (!r.aborted)
 		run_steps(&r);
 	watch_iut(&r);
+	if (!*stop && !r.aborted)
+		run_watch_misses(&r);
+	else
+		run_settle_misses(&r, hx_now_ns());
 	if (*p->stop) {
 		pid_t pid = hx_link_spawn(r.link, p->stop, r.env, r.log, err, sizeof(err));
 		int st;
@@ -724,4 +740,5 @@ done:
 	res->detail = g_string_free(r.detail, FALSE);
 	g_free(r.message);
 	g_ptr_array_free(r.frames, TRUE);
+	g_array_free(r.lookouts, TRUE);
 }

@@ -10,17 +10,24 @@
  *                                                INCONCLUSIVE if need: true
  *
  * and each frame it saw gets a comment saying so.
+ *
+ * An expectation that wanted frames and got too few in its window says what
+ * came instead.  "late: first after the window at +T s, D ms past its end"
+ * when all it wanted came, some of them after the window: known when it is
+ * judged (the frames are there already), or else from the frames that come
+ * before the next stimulus, added to its reason then (run_settle_misses);
+ * after the last step, for up to 1 s past the window and its tolerance
+ * (run_watch_misses).
+ * "early: first at ..., before the window" when they came inside the
+ * tolerance before it.  Time alone decided such a verdict, and a report
+ * can explain it as the IUT's timing (conformance/reports/report.sh, the
+ * note "late").
  */
 #include "run.h"
 
 #include <stdio.h>
 #include <string.h>
 
-
-struct window {
-	const struct hx_step *s;
-	uint64_t lo, hi, tol;       /* absolute */
-};
 
 static bool matches(const struct run *r, const struct frame *f, const struct hx_step *s)
 {
@@ -88,6 +95,88 @@ static bool count_ok(const struct hx_step *s, unsigned n)
 }
 
 static void expect_step(struct run *r, const struct hx_step *s);
+
+/* The first frame matching w after its window, up to until, or NULL. */
+static struct frame *first_after(const struct run *r, const struct window *w, uint64_t until)
+{
+	for (guint i = 0; i < r->frames->len; i++) {
+		struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t > w->hi && f->t <= until && matches(r, f, w->s))
+			return f;
+	}
+	return NULL;
+}
+
+/* "; late: ..." for frame f, which came after window w of the stimulus at
+ * anchor; f gets a comment. */
+static void late_text(const struct run *r, const struct window *w, uint64_t anchor,
+		      struct frame *f, char *out, size_t cap)
+{
+	const struct igmpx_rule_info *ri = &igmpx_rules[w->s->rule];
+	char d[300];
+
+	hx_describe(f->bytes, f->len, d, sizeof(d));
+	snprintf(out, cap, "; late: first after the window at +%.3f s, %.0f ms past its end: %s",
+		 (double)(f->t - anchor) / NS, (double)(f->t - w->hi) / 1e6, d);
+	run_comment(f, "expect %s:%d (%s): came late, at +%.3f s after the stimulus, %.0f ms "
+		    "after the window", r->c->path, w->s->line, ri->id,
+		    (double)(f->t - anchor) / NS, (double)(f->t - w->hi) / 1e6);
+}
+
+/* Every miss on the lookout has all its frames now. */
+static bool all_came(struct run *r, void *arg)
+{
+	(void)arg;
+	for (guint i = 0; i < r->lookouts->len; i++) {
+		struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
+		k->w.s = &k->s;
+		if (count_in(r, &k->w, k->w.lo, UINT64_MAX) < k->s.count_min)
+			return false;
+	}
+	return true;
+}
+
+void run_watch_misses(struct run *r)
+{
+	uint64_t until = 0;
+
+	for (guint i = 0; i < r->lookouts->len; i++) {
+		const struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
+		if (k->w.hi + k->w.tol + (uint64_t)NS > until)
+			until = k->w.hi + k->w.tol + (uint64_t)NS;
+	}
+	if (until)
+		run_pump(r, until, all_came, NULL);
+	run_settle_misses(r, hx_now_ns());
+}
+
+void run_settle_misses(struct run *r, uint64_t until)
+{
+	/* Last first: text inserted into the detail moves what follows only. */
+	for (guint i = r->lookouts->len; i-- > 0;) {
+		struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
+		char tail[400];
+		struct frame *f;
+
+		k->w.s = &k->s;
+		if (count_in(r, &k->w, k->w.lo, until) < k->s.count_min ||
+		    !(f = first_after(r, &k->w, until)))
+			continue;
+		late_text(r, &k->w, k->anchor, f, tail, sizeof(tail));
+		g_string_insert(r->detail, (gssize)k->end, tail);
+		if (k->message && r->message == k->message) {
+			/* The message is the reason without "VERDICT: " and
+			 * the newline: the text goes in at the same place. */
+			size_t after = r->detail->len - strlen(tail) - 1 - k->end;
+			size_t cut = strlen(r->message) - after;
+			char *m = g_strdup_printf("%.*s%s%s", (int)cut, r->message, tail,
+						  r->message + cut);
+			g_free(r->message);
+			r->message = m;
+		}
+	}
+	g_array_set_size(r->lookouts, 0);
+}
 
 /* The step with its run-time values (nsources=EXPR) filled in. */
 void run_expect(struct run *r, const struct hx_step *s)
@@ -176,6 +265,12 @@ static void expect_step(struct run *r, const struct hx_step *s)
 	if (ok)
 		return;
 	bool tol_ok = !none && count_ok(s, wide);
+	/* Too few frames in the window: late if the rest came after it (of
+	 * those here already), early if inside the tolerance before it. */
+	bool few = !none && strict < s->count_min;
+	struct frame *late = few && count_in(r, &w, w.lo, UINT64_MAX) >= s->count_min
+		? first_after(r, &w, UINT64_MAX) : NULL;
+	bool early = few && tol_ok && !late;
 	enum hx_verdict v;
 	if (tol_ok)
 		v = HX_WARN;
@@ -194,10 +289,14 @@ static void expect_step(struct run *r, const struct hx_step *s)
 		if (f->t >= r->anchor && matches(r, f, s) && (!none || (f->t >= w.lo && f->t <= w.hi)))
 			got = f;
 	}
-	char gotd[300] = "", gott[40] = "";
-	if (got) {
-		hx_describe(got->bytes, got->len, gotd, sizeof(gotd));
-		snprintf(gott, sizeof(gott), "%.3f s", (double)(got->t - r->anchor) / NS);
+	char tail[400] = "";
+	if (late) {
+		late_text(r, &w, r->anchor, late, tail, sizeof(tail));
+	} else if (got) {
+		char d[300];
+		hx_describe(got->bytes, got->len, d, sizeof(d));
+		snprintf(tail, sizeof(tail), "; %sfirst at +%.3f s%s: %s", early ? "early: " : "",
+			 (double)(got->t - r->anchor) / NS, early ? ", before the window" : "", d);
 	}
 	char want[80];
 	if (none)
@@ -208,15 +307,24 @@ static void expect_step(struct run *r, const struct hx_step *s)
 		snprintf(want, sizeof(want), "at least %u", s->count_min);
 	else
 		snprintf(want, sizeof(want), "%u to %u", s->count_min, s->count_max);
-	run_verdict(r, v,
+	bool message = run_verdict(r, v,
 		"%s:%d: %s (%s %s, %s): %s: %s \"%s\" within %s after %s (tolerance %u ms), got %u "
-		"(%u with the tolerance)%s%s%s%s%s%s",
+		"(%u with the tolerance)%s%s%s",
 		r->c->path, s->line, ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
 		tol_ok ? "inside the tolerance only" : s->need ? "precondition unmet" : ri->text,
 		none ? "expected no" : "expected", s->text, range,
 		a ? "the stimulus" : "the command", r->p->tolerance_ms, strict, wide,
-		got ? "; first at +" : "", gott,
-		got ? ": " : "", gotd, *stim ? "; stimulus: " : "", stim);
+		tail, *stim ? "; stimulus: " : "", stim);
+	/* Too few and none after the window yet: the frames that come before
+	 * the next stimulus may show the miss late.  The text would go in
+	 * before the stimulus's description. */
+	if (few && !late && !tol_ok && (v == HX_FAIL || v == HX_WARN)) {
+		size_t stim_len = *stim ? strlen("; stimulus: ") + strlen(stim) : 0;
+		struct lookout k = { .s = *s, .w = w, .anchor = r->anchor,
+				     .end = r->detail->len - 1 - stim_len,
+				     .message = message ? r->message : NULL };
+		g_array_append_val(r->lookouts, k);
+	}
 	if (a && !none && !strict)
 		run_comment(a, "expect %s:%d (%s): %s \"%s\" within %s: got %u", r->c->path, s->line,
 			ri->id, want, s->text, range, strict);

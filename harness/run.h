@@ -16,6 +16,23 @@
 #define NS 1000000000.0
 #define MAX_FRAME 9216
 
+/* An expectation's window, absolute monotonic ns. */
+struct window {
+	const struct hx_step *s;
+	uint64_t lo, hi, tol;
+};
+
+/* A miss that may prove late: an expectation that got too few frames in
+ * its window and none after it yet.  Its reason ends before offset end of
+ * the run's detail; message: the run's message, if that reason is it. */
+struct lookout {
+	struct hx_step s;           /* the step as judged (nsources filled in) */
+	struct window w;
+	uint64_t anchor;
+	gsize end;
+	const char *message;
+};
+
 struct frame {
 	uint64_t t;                 /* monotonic ns */
 	int dir;                    /* 1: from the IUT, 2: sent by the harness */
@@ -46,13 +63,15 @@ struct run {
 	GString *detail;
 	char *message;
 	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
+	GArray *lookouts;           /* misses that may prove late (expect.c) */
 	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
 	bool iut_mac_known;
 };
 
 /* A reason for verdict v: a line of the run's detail; the worst verdict's
- * first reason is its message.  ERROR, INCONCLUSIVE and SKIP end the steps. */
-void run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
+ * first reason is its message (true if this one became it).  ERROR,
+ * INCONCLUSIVE and SKIP end the steps. */
+bool run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A comment on a frame, written into the evidence pcapng. */
 void run_comment(struct frame *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -64,5 +83,13 @@ void run_pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void *),
 void run_drain(struct run *r);
 /* An expect or expect_none step: waits out its window and judges it. */
 void run_expect(struct run *r, const struct hx_step *s);
+/* The misses of expectations that came before until (the next stimulus,
+ * or the end of the case): those whose frames came after their window are
+ * said to be late.  Called before each stimulus and at the end. */
+void run_settle_misses(struct run *r, uint64_t until);
+/* After the last step: receives until the misses still unsettled have
+ * their frames, 1 s past the latest window and its tolerance at most, then
+ * settles them. */
+void run_watch_misses(struct run *r);
 
 #endif
