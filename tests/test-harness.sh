@@ -14,6 +14,9 @@
 #   replay    igmpx replay of a capture into the kernel
 #   cleanup   SIGINT in the middle of a -j2 run: no namespace, link, process
 #             or file of the run is left
+#   report    conformance/reports/report.sh's note "late" against
+#             igmpx-badhost: it explains the FAILs of a host that answers
+#             late, and not those of a host that answers wrong
 # Modes that drive an IUT need root (exit 77, skipped, otherwise).
 set -u
 mode=$1 build=$2
@@ -196,8 +199,37 @@ cleanup)
 	ls -d /tmp/igmpx-run-* /tmp/igmpx-case-* 2>/dev/null | grep . && fail "scratch folders left" ||
 		ok "no scratch folder left"
 	;;
+report)
+	# The host answers at 1.5 x Max Resp Time (fault late): three cases
+	# with a 1 s window FAIL, each on a report seen 0.5 s after it, and the
+	# note "late" alone explains them.  With its records of the wrong type
+	# (fault rectype) they FAIL too, and the note explains none of them.
+	need_root
+	printf '%s\n' '# The note for every case whose verdict only late frames decided.' \
+		'late WARN,FAIL deviation The test host answers at 1.5 times the Max Resp Time.' \
+		>"$tmp/late.notes"
+	IGMPX_FAULT=late IGMPX=$igmpx conformance/reports/report.sh --iut tests/harness/badhost.ini \
+		--notes "$tmp/late.notes" --filter 'H3-Q-GQ-*' --to "$tmp/late" >"$tmp/log" 2>&1
+	rc=$?
+	[ $rc = 0 ] && ok "late answers: report.sh explains every verdict (exit 0)" ||
+		{ fail "late answers: report.sh exit $rc"; cat "$tmp/log"; }
+	for id in H3-Q-GQ-LONGER H3-Q-GQ-ONCE H3-Q-GQ-SHORTER; do
+		expect_in "$tmp/late/badhost.md" "^\| $id \| FAIL \|" "late answers: $id FAIL"
+		sed -n "/^### $id: FAIL/,/^### /p" "$tmp/late/badhost.md" >"$tmp/sect"
+		expect_in "$tmp/sect" '^\*\*deviation\*\* \(note `late`' "late answers: $id explained by the note"
+		expect_in "$tmp/sect" '; late: first after the window at \+1\.5' "late answers: $id names its late report"
+	done
+	IGMPX_FAULT=rectype IGMPX=$igmpx conformance/reports/report.sh --iut tests/harness/badhost.ini \
+		--notes "$tmp/late.notes" --filter 'H3-Q-GQ-*' --to "$tmp/wrong" >"$tmp/log" 2>&1
+	rc=$?
+	[ $rc = 1 ] && ok "wrong answers: report.sh refuses (exit 1)" || fail "wrong answers: exit $rc, want 1"
+	for id in H3-Q-GQ-LONGER H3-Q-GQ-ONCE H3-Q-GQ-SHORTER; do
+		expect_in "$tmp/log" "^  $id FAIL\$" "wrong answers: $id named unexplained"
+	done
+	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
+	;;
 *)
-	echo "usage: test-harness.sh errors|analyze|v2|badhost|replay|cleanup BUILD_DIR" >&2
+	echo "usage: test-harness.sh errors|analyze|v2|badhost|replay|cleanup|report BUILD_DIR" >&2
 	exit 2 ;;
 esac
 [ $fails = 0 ] && echo "PASS: harness.$mode" || { echo "FAIL: harness.$mode ($fails)"; exit 1; }

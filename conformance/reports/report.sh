@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # conformance/reports/report.sh [--iut PROFILE.ini] [--name NAME] [--to DIR]
-#                               [--notes FILE] [-j N]
+#                               [--notes FILE] [--filter 'ID-GLOB'] [-j N]
 #
 # Runs the host suite (conformance/host/) against the IUT of PROFILE (default:
 # conformance/iut/linux-host.ini, the kernel of this machine in a network
@@ -14,21 +14,27 @@
 #   DIR/NAME.junit.xml
 #
 # DIR defaults to conformance/reports, NAME to the profile's file name
-# (linux-host).  Explanations come from conformance/reports/NAME.notes (or
+# (linux-host).  --filter runs only the cases whose ID matches (as igmpx
+# run --filter).  Explanations come from conformance/reports/NAME.notes (or
 # --notes FILE), one line per case and verdict:
 #
 #   CASE-ID  WARN[,FAIL...]  deviation|ambiguity|harness  One sentence: why.
+#   late     WARN[,FAIL...]  deviation|ambiguity|harness  One sentence: why.
 #
 # (deviation: the IUT breaks the RFC; ambiguity: the RFC allows readings and
 # the case judges one; harness: a limit of the harness).  A note explains
-# the verdicts it lists: a case whose timing the IUT misses only now and then
-# carries its note for the runs where it does.  The script fails (exit 1)
+# the verdicts it lists.  The note "late" explains, in any case, a verdict
+# whose every reason is a frame that came after its window: the harness
+# says "late: first after the window at +T s" in each such reason (WARN
+# inside the tolerance, FAIL or WARN beyond it), so an IUT whose timers run
+# late now and then is explained once, for every case, in the runs where
+# it happens.  A case's own note comes first.  The script fails (exit 1)
 # when a case is FAIL, WARN, INCONCLUSIVE, SKIP or ERROR without a note
 # listing that verdict, naming each, so that no unexplained verdict gets into
 # the report; exit 2 when the run itself could not be made.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-iut=$top/conformance/iut/linux-host.ini name="" to=$top/conformance/reports jobs=2 notes=""
+iut=$top/conformance/iut/linux-host.ini name="" to=$top/conformance/reports jobs=2 notes="" filter=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iut) iut=$2; shift 2 ;;
@@ -36,7 +42,8 @@ while [ $# -gt 0 ]; do
 	--to) to=$2; shift 2 ;;
 	-j) jobs=$2; shift 2 ;;
 	--notes) notes=$2; shift 2 ;;
-	*) echo "usage: conformance/reports/report.sh [--iut PROFILE.ini] [--name NAME] [--to DIR] [--notes FILE] [-j N]" >&2
+	--filter) filter=$2; shift 2 ;;
+	*) echo "usage: conformance/reports/report.sh [--iut PROFILE.ini] [--name NAME] [--to DIR] [--notes FILE] [--filter 'ID-GLOB'] [-j N]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -56,7 +63,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/out"
 "$igmpx" run -j "$jobs" --iut "$iut" --out "$tmp/out" --junit "$tmp/junit.xml" \
-	conformance/host > "$tmp/log" 2>&1
+	${filter:+--filter "$filter"} conformance/host > "$tmp/log" 2>&1
 rc=$?
 cat "$tmp/log"
 if [ ! -s "$tmp/out/summary.txt" ] || [ "$rc" -gt 1 ]; then
@@ -87,7 +94,7 @@ awk -v f="$notes" '
 	  if (NF < 4) { printf "%s:%d: no explanation after the category\n", f, NR; bad = 1 } }
 	END { exit bad }' "$notes" || exit 1
 "$igmpx" list conformance/host | awk '{ print $1 }' | sort > "$tmp/ids"
-awk '!/^[ \t]*(#|$)/ { print $1 }' "$notes" | sort -u | comm -13 "$tmp/ids" - > "$tmp/stray"
+awk '!/^[ \t]*(#|$)/ && $1 != "late" { print $1 }' "$notes" | sort -u | comm -13 "$tmp/ids" - > "$tmp/stray"
 if [ -s "$tmp/stray" ]; then
 	echo "report.sh: $notes explains cases that do not exist: $(tr '\n' ' ' < "$tmp/stray")" >&2
 	exit 1
@@ -112,7 +119,17 @@ BEGIN {
 	}
 }
 NR <= 3 { next }
-/^    / { if (cur != "") { sub(/^    /, ""); reason[cur] = reason[cur] (reason[cur] == "" ? "" : "\n") $0 }; next }
+/^    / {
+	if (cur == "") next
+	sub(/^    /, "")
+	reason[cur] = reason[cur] (reason[cur] == "" ? "" : "\n") $0
+	# The reasons of the verdict itself: late frames, or not.
+	if (index($0, verdict[cur] ": ") == 1) {
+		if (index($0, "; late: first after the window") == 0) not_late[cur] = 1
+		else late_seen[cur] = 1
+	}
+	next
+}
 {
 	# VERDICT ID RFC... LEVEL TIME s PATH: RFC is the words between ID and LEVEL.
 	n = NF; v = $1; id = $2; path = $n; t = $(n - 2); lvl = $(n - 3)
@@ -144,8 +161,13 @@ END {
 		if (verdict[id] == "PASS") continue
 		none = 0
 		printf "\n### %s: %s (%s, %s)\n\n", id, verdict[id], level[id], sec[id]
-		if ((id, verdict[id]) in why) printf "**%s.** %s\n\n", cat[id, verdict[id]], why[id, verdict[id]]
-		else { printf "**Unexplained.**\n\n"; print id " " verdict[id] > missing }
+		if ((id, verdict[id]) in why)
+			printf "**%s.** %s\n\n", cat[id, verdict[id]], why[id, verdict[id]]
+		else if (("late", verdict[id]) in why && (id in late_seen) && !(id in not_late)) {
+			printf "**%s** (note `late`: each reason below is a frame that came late). %s\n\n",
+			       cat["late", verdict[id]], why["late", verdict[id]]
+			used_late++
+		} else { printf "**Unexplained.**\n\n"; print id " " verdict[id] > missing }
 		printf "Case: `%s`. The harness said:\n\n```\n%s\n```\n", file[id], reason[id]
 	}
 	if (none) printf "\nNone.\n"
@@ -154,14 +176,16 @@ END {
 	first = 1
 	for (k = 1; k <= nl; k++) {
 		id = note_id[k]
-		if (("," note_v[k] ",") ~ ("," verdict[id] ",")) continue
+		if (id == "late" && used_late) continue
+		if (id != "late" && ("," note_v[k] ",") ~ ("," verdict[id] ",")) continue
 		if (first) {
 			printf "\n## Explained verdicts this run did not show\n\n"
 			printf "Notes for verdicts the IUT gives in some runs only; this run gave another.\n\n"
 			printf "| Case | This run | Noted for | Why |\n|---|---|---|---|\n"
 			first = 0
 		}
-		printf "| %s | %s | %s | %s: %s |\n", id, verdict[id], note_v[k], note_c[k], note_t[k]
+		printf "| %s | %s | %s | %s: %s |\n", id == "late" ? "late (any case)" : id,
+		       id == "late" ? "no late frame" : verdict[id], note_v[k], note_c[k], note_t[k]
 	}
 }' "$summary" > "$to/$name.md"
 
