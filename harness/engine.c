@@ -46,6 +46,7 @@ bool run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 	if (v > r->verdict || !r->message) {
 		g_free(r->message);
 		r->message = g_strdup(s);
+		r->message_no++;
 		message = true;
 	}
 	if (v > r->verdict)

@@ -163,12 +163,11 @@ void run_settle_misses(struct run *r, uint64_t until)
 		    !(f = first_after(r, &k->w, until)))
 			continue;
 		late_text(r, &k->w, k->anchor, f, tail, sizeof(tail));
-		g_string_insert(r->detail, (gssize)k->end, tail);
-		if (k->message && r->message == k->message) {
+		g_string_insert(r->detail, (gssize)k->at, tail);
+		if (k->message && k->message == r->message_no) {
 			/* The message is the reason without "VERDICT: " and
 			 * the newline: the text goes in at the same place. */
-			size_t after = r->detail->len - strlen(tail) - 1 - k->end;
-			size_t cut = strlen(r->message) - after;
+			size_t cut = strlen(r->message) - k->after;
 			char *m = g_strdup_printf("%.*s%s%s", (int)cut, r->message, tail,
 						  r->message + cut);
 			g_free(r->message);
@@ -319,10 +318,10 @@ static void expect_step(struct run *r, const struct hx_step *s)
 	 * the next stimulus may show the miss late.  The text would go in
 	 * before the stimulus's description. */
 	if (few && !late && !tol_ok && (v == HX_FAIL || v == HX_WARN)) {
-		size_t stim_len = *stim ? strlen("; stimulus: ") + strlen(stim) : 0;
+		size_t after = *stim ? strlen("; stimulus: ") + strlen(stim) : 0;
 		struct lookout k = { .s = *s, .w = w, .anchor = r->anchor,
-				     .end = r->detail->len - 1 - stim_len,
-				     .message = message ? r->message : NULL };
+				     .at = r->detail->len - 1 - after, .after = after,
+				     .message = message ? r->message_no : 0 };
 		g_array_append_val(r->lookouts, k);
 	}
 	if (a && !none && !strict)

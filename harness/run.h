@@ -23,14 +23,16 @@ struct window {
 };
 
 /* A miss that may prove late: an expectation that got too few frames in
- * its window and none after it yet.  Its reason ends before offset end of
- * the run's detail; message: the run's message, if that reason is it. */
+ * its window and none after it yet.  More is said of it at offset at of
+ * the run's detail, before the last after octets of its reason; message:
+ * the run's message_no when the reason became the message, else 0. */
 struct lookout {
 	struct hx_step s;           /* the step as judged (nsources filled in) */
 	struct window w;
 	uint64_t anchor;
-	gsize end;
-	const char *message;
+	gsize at;
+	size_t after;
+	unsigned message;
 };
 
 struct frame {
@@ -62,6 +64,7 @@ struct run {
 	enum hx_verdict verdict;
 	GString *detail;
 	char *message;
+	unsigned message_no;        /* counts the message's changes */
 	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
 	GArray *lookouts;           /* misses that may prove late (expect.c) */
 	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
