@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static bool matches(const struct run *r, const struct frame *f, const struct hx_step *s)
 {
 	(void)r;
@@ -123,13 +122,22 @@ static void late_text(const struct run *r, const struct window *w, uint64_t anch
 		    (double)(f->t - anchor) / NS, (double)(f->t - w->hi) / 1e6);
 }
 
+/* Miss i on the lookout, its window pointing at its own copy of the step
+ * (the array may have moved since it was added). */
+static struct lookout *lookout_at(const struct run *r, guint i)
+{
+	struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
+
+	k->w.s = &k->s;
+	return k;
+}
+
 /* Every miss on the lookout has all its frames now. */
 static bool all_came(struct run *r, void *arg)
 {
 	(void)arg;
 	for (guint i = 0; i < r->lookouts->len; i++) {
-		struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
-		k->w.s = &k->s;
+		const struct lookout *k = lookout_at(r, i);
 		if (count_in(r, &k->w, k->w.lo, UINT64_MAX) < k->s.count_min)
 			return false;
 	}
@@ -141,9 +149,8 @@ void run_watch_misses(struct run *r)
 	uint64_t until = 0;
 
 	for (guint i = 0; i < r->lookouts->len; i++) {
-		const struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
-		if (k->w.hi + k->w.tol + (uint64_t)NS > until)
-			until = k->w.hi + k->w.tol + (uint64_t)NS;
+		const struct lookout *k = lookout_at(r, i);
+		until = MAX(until, k->w.hi + k->w.tol + (uint64_t)NS);
 	}
 	if (until)
 		run_pump(r, until, all_came, NULL);
@@ -154,11 +161,10 @@ void run_settle_misses(struct run *r, uint64_t until)
 {
 	/* Last first: text inserted into the detail moves what follows only. */
 	for (guint i = r->lookouts->len; i-- > 0;) {
-		struct lookout *k = &g_array_index(r->lookouts, struct lookout, i);
+		const struct lookout *k = lookout_at(r, i);
 		char tail[400];
 		struct frame *f;
 
-		k->w.s = &k->s;
 		if (count_in(r, &k->w, k->w.lo, until) < k->s.count_min ||
 		    !(f = first_after(r, &k->w, until)))
 			continue;

@@ -129,8 +129,9 @@ badhost)
 	}
 	check_fault "" PASS ""
 	check_fault late FAIL 'badhost-gq.yaml:14: report_late \(RFC 9776 §5.2, \(MUST\)\).*got 0'
-	# The answer at 1.5 s came during the case's last wait: it is named.
-	expect_in "$tmp/log" 'got 0 \(0 with the tolerance\); late: first after the window at \+1\.5[0-9]{2} s, 5[0-9]{2} ms past its end: IGMPv3 Membership Report' \
+	# The answer, at 1.5 s or later (the host's timer, the machine's
+	# load), came during the case's last wait: it is named with its time.
+	expect_in "$tmp/log" 'got 0 \(0 with the tolerance\); late: first after the window at \+(1\.[5-9]|[2-9]\.)[0-9]{2,3} s, ([5-9][0-9]{2}|[0-9]{4,}) ms past its end: IGMPv3 Membership Report' \
 		"fault 'late': the late answer named, with its time"
 	check_fault silent FAIL 'report_late'
 	check_fault ttl FAIL 'breaks v3_ttl \(RFC 9776 §4, \(MUST\)\): v3 report sent with TTL 64'
@@ -217,7 +218,8 @@ report)
 		expect_in "$tmp/late/badhost.md" "^\| $id \| FAIL \|" "late answers: $id FAIL"
 		sed -n "/^### $id: FAIL/,/^### /p" "$tmp/late/badhost.md" >"$tmp/sect"
 		expect_in "$tmp/sect" '^\*\*deviation\*\* \(note `late`' "late answers: $id explained by the note"
-		expect_in "$tmp/sect" '; late: first after the window at \+1\.5' "late answers: $id names its late report"
+		expect_in "$tmp/sect" '; late: first after the window at \+(1\.[5-9]|[2-9]\.)[0-9]+ s' \
+			"late answers: $id names its late report (at 1.5 s or later)"
 	done
 	IGMPX_FAULT=rectype IGMPX=$igmpx conformance/reports/report.sh --iut tests/harness/badhost.ini \
 		--notes "$tmp/late.notes" --filter 'H3-Q-GQ-*' --to "$tmp/wrong" >"$tmp/log" 2>&1
