@@ -411,8 +411,7 @@ static int netns_create(const char *path, const char *name, int orig_ns, char *e
 	if (fd < 0) {
 		if (errno == EEXIST)
 			seterr(err, errlen,
-			       "namespace %s already exists (left by a crashed run? "
-			       "ip netns del %s)", name, name);
+			       "namespace %s already exists (ip netns del %s)", name, name);
 		else
 			seterr(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		return -1;
@@ -663,8 +662,19 @@ static int open_netns(struct hx_link *l, const struct hx_link_spec *s, char *err
 		       strerror(errno));
 		goto out;
 	}
-	if (netns_dir_ready(err, errlen) < 0 ||
-	    netns_create(l->netns_path, l->netns, orig, err, errlen) < 0)
+	if (netns_dir_ready(err, errlen) < 0)
+		goto out;
+	/* The name carries this process's pid and this link has not made it:
+	 * one there now was left by a process that had the same pid before
+	 * (a run killed with SIGKILL, a machine stopped mid-run), and is
+	 * nobody's any more. */
+	if (access(l->netns_path, F_OK) == 0) {
+		fprintf(stderr, "igmpx: namespace %s was left by an earlier run; removing it\n",
+			l->netns);
+		if (netns_remove(l->netns_path, l->netns, err, errlen) < 0)
+			goto out;
+	}
+	if (netns_create(l->netns_path, l->netns, orig, err, errlen) < 0)
 		goto out;
 	l->made_netns = true;
 	ns = open(l->netns_path, O_RDONLY | O_CLOEXEC);

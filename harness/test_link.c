@@ -712,27 +712,45 @@ static void test_iface_mode(void)
 	      "IFACE over lo: '%s'", err);
 }
 
-/* A NETNS open that fails half-way leaves nothing: the TAP it had made
- * goes, and a name already taken is not touched. */
+/* A namespace under this process's pid that the link has not made was left
+ * by an earlier process with the same pid: the open removes it, and what
+ * ran in it, and makes its own.  A NETNS open that fails half-way leaves
+ * nothing: the TAP it had made goes. */
 static void test_netns_partial(void)
 {
-	char path[128], ifn[32], err[256];
+	char path[128], ifn[32], ns[64], out[256], err[256];
 	struct hx_link_spec s = { .attach = HX_ATTACH_NETNS, .tag = "y", .iut_addr = IUT,
 				  .tester_addr = TESTER };
+	struct hx_link *l;
+	struct stat before, after;
+	long sleeper;
 	int fd;
 
-	snprintf(path, sizeof(path), "/run/netns/igmpx-%ld-y", (long)getpid());
-	snprintf(ifn, sizeof(ifn), "igmpx%ldty", (long)getpid());
+	snprintf(ns, sizeof(ns), "igmpx-%ld-y", (long)getpid());
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	CHECK(sh("ip netns add %s", ns), "ip netns add %s", ns);
+	sleeper = atol(sh_out(out, sizeof(out),
+			      "ip netns exec %s sh -c 'sleep 60 >/dev/null 2>&1 & echo $!'", ns));
+	CHECK(sleeper > 0 && stat(path, &before) == 0, "stale namespace %s not made", ns);
+	l = hx_link_open(&s, err, sizeof(err));
+	CHECK(l, "stale namespace %s not replaced: %s", ns, err);
+	CHECK(stat(path, &after) == 0 && after.st_ino != before.st_ino,
+	      "%s is still the stale namespace", ns);
+	CHECK(sleeper > 0 && !proc_alive((pid_t)sleeper),
+	      "process %ld of the stale namespace still runs", sleeper);
+	hx_link_close(l);
+	CHECK(access(path, F_OK) != 0, "%s left after close", ns);
+
+	/* Only a file of that name (a run killed between making it and
+	 * binding the namespace on it): replaced the same way. */
 	fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0);
 	CHECK(fd >= 0, "cannot make %s: %s", path, strerror(errno));
-	if (fd < 0)
-		return;
-	close(fd);
-	CHECK(!hx_link_open(&s, err, sizeof(err)) && strstr(err, "already exists"),
-	      "namespace name taken: '%s'", err);
-	CHECK(access(path, F_OK) == 0, "another's %s was removed", path);
-	CHECK(!sh("ip link show dev %s", ifn), "failed open left TAP %s", ifn);
-	unlink(path);
+	if (fd >= 0)
+		close(fd);
+	l = hx_link_open(&s, err, sizeof(err));
+	CHECK(l, "stale file %s not replaced: %s", path, err);
+	hx_link_close(l);
+	CHECK(access(path, F_OK) != 0, "%s left after close", path);
 
 	/* The TAP's name taken: refused before any namespace is made. */
 	s.tag = "z";
