@@ -11,10 +11,19 @@ cd "$root" || exit 1
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 need_root() { [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }; }
-leftovers() {   # namespaces, links and processes a run may leave
+# What a run may leave: namespaces, links and processes.
+leftovers_now() {
 	ip netns list 2>/dev/null | grep -E '^igmpx-[0-9]+-(w[0-9]+|r)( |$)' || true
 	ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b' || true
 	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-|igmpx-badhost.* igmpx[0-9]+t' || true
+}
+# Those there before the test (left by a run that was killed, on a machine
+# that is not new) are not this test's: leftovers names only the others.
+# The tests that run igmpx are serial (RUN_SERIAL), so nothing else makes
+# any meanwhile.
+leftovers_before=$(leftovers_now | sort)
+leftovers() {
+	comm -13 <(printf '%s\n' "$leftovers_before") <(leftovers_now | sort) | grep . || true
 }
 
 # expect_in FILE PATTERN WHAT

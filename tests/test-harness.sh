@@ -168,8 +168,10 @@ replay)
 	;;
 cleanup)
 	need_root
-	[ -z "$(leftovers)" ] || { echo "SKIP: leftovers of another run present"; leftovers; exit 77; }
-	"$igmpx" run -j2 >"$tmp/log" 2>&1 &
+	# Its scratch folders go under a TMPDIR of its own, so that only
+	# its own are looked for afterwards.
+	mkdir "$tmp/scratch"
+	TMPDIR=$tmp/scratch "$igmpx" run -j2 >"$tmp/log" 2>&1 &
 	pid=$!
 	# Interrupted in the middle of a case: once one of its workers (its
 	# child processes) has made its namespace, igmpx-<worker pid>-w<slot>,
@@ -197,7 +199,7 @@ cleanup)
 	expect_in "$tmp/log" 'interrupted: [0-9]+ not run' "summary says interrupted"
 	left=$(leftovers)
 	[ -z "$left" ] && ok "no namespace, TAP or IUT process left" || fail "left behind: $left"
-	ls -d /tmp/igmpx-run-* /tmp/igmpx-case-* 2>/dev/null | grep . && fail "scratch folders left" ||
+	ls -A "$tmp/scratch" | grep . && fail "scratch folders left" ||
 		ok "no scratch folder left"
 	;;
 report)
