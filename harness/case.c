@@ -33,7 +33,7 @@
  * Every error is printed as FILE:LINE: what, and all of them are found in
  * one reading. */
 #include "hx.h"
-#include "pcapgen.h"
+#include "desc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,9 +187,9 @@ static void count(struct rd *r, const yaml_node_t *n, struct hx_step *s)
  * continuation lines.  The source defaults to the harness's address. */
 static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 {
-	struct pg_frame_desc *fd = calloc(1, sizeof(*fd));
-	struct pg_capture cap = { 0 };
-	unsigned before = pg_errors;
+	struct desc_frame_lines *fd = calloc(1, sizeof(*fd));
+	struct desc_capture cap = { 0 };
+	unsigned before = desc_errors;
 	char *text = strdup(s->text), *save = NULL;
 	int ln = line(n) + (n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 			    n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE);
@@ -199,14 +199,14 @@ static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 		exit(2);
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save), ln++) {
 		if (head) {
-			if (!pg_line_parse(l, r->path, ln, &fd->head))
+			if (!desc_line_parse(l, r->path, ln, &fd->head))
 				goto out;
 			head = false;
-		} else if (fd->nsubs < PG_MAX_SUBS) {
-			if (!pg_line_parse(l, r->path, ln, &fd->subs[fd->nsubs++]))
+		} else if (fd->nsubs < DESC_MAX_SUBS) {
+			if (!desc_line_parse(l, r->path, ln, &fd->subs[fd->nsubs++]))
 				goto out;
 		} else {
-			err(r, n, "send: over %d continuation lines", PG_MAX_SUBS);
+			err(r, n, "send: over %d continuation lines", DESC_MAX_SUBS);
 			goto out;
 		}
 	}
@@ -214,23 +214,23 @@ static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 		err(r, n, "send: a message keyword expected (v3query, v2query, ...)");
 		goto out;
 	}
-	if (pg_has(&fd->head, "at"))
-		pg_err(&fd->head, "send: at= has no meaning here (the step's place in steps is its time)");
-	if (!pg_has(&fd->head, "src") && fd->head.nkv < PG_MAX_KV) {
+	if (desc_has(&fd->head, "at"))
+		desc_err(&fd->head, "send: at= has no meaning here (the step's place in steps is its time)");
+	if (!desc_has(&fd->head, "src") && fd->head.nkv < DESC_MAX_KV) {
 		fd->head.kv[fd->head.nkv].key = (char *)"src";
 		fd->head.kv[fd->head.nkv++].val = (char *)"192.0.2.1";
 	}
-	if (pg_errors == before)
-		pg_frame_build(fd, &cap);
-	if (pg_errors == before && cap.nframes == 1) {
+	if (desc_errors == before)
+		desc_frame_build(fd, &cap);
+	if (desc_errors == before && cap.nframes == 1) {
 		s->frame = cap.frames[0].bytes;
 		s->frame_len = cap.frames[0].len;
 	}
 out:
-	r->errors += pg_errors - before;
-	pg_line_free(&fd->head);
+	r->errors += desc_errors - before;
+	desc_line_free(&fd->head);
 	for (int i = 0; i < fd->nsubs; i++)
-		pg_line_free(&fd->subs[i]);
+		desc_line_free(&fd->subs[i]);
 	free(cap.frames);
 	free(fd);
 	free(text);

@@ -4,7 +4,7 @@
  * read goes through core's bounded parsers. */
 #include "hx.h"
 #include "ip.h"
-#include "pcapgen.h"
+#include "desc.h"
 
 #include <arpa/inet.h>
 #include <glib.h>
@@ -112,15 +112,15 @@ void hx_match_free(struct hx_match *m)
 
 bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m)
 {
-	struct pg_line l;
+	struct desc_line l;
 	bool ok = true;
 
 	memset(m, 0, sizeof(*m));
 	m->nsrc = -1;
-	if (!pg_line_parse(text, file, line, &l))
+	if (!desc_line_parse(text, file, line, &l))
 		return false;
 	if (!l.word) {
-		pg_err(&l, "a match starts with what arrives: any, query, report, v1query, v2query, "
+		desc_err(&l, "a match starts with what arrives: any, query, report, v1query, v2query, "
 			   "v3query, v1report, v2report, v3report or v2leave");
 		ok = false;
 	}
@@ -129,7 +129,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 		if (!strcmp(l.word, match_words[i].word))
 			break;
 	if (l.word && i == sizeof(match_words) / sizeof(match_words[0])) {
-		pg_err(&l, "\"%s\" is not any, query, report, v1query, v2query, v3query, v1report, "
+		desc_err(&l, "\"%s\" is not any, query, report, v1query, v2query, v3query, v1report, "
 			   "v2report, v3report or v2leave", l.word);
 		ok = false;
 	} else if (l.word) {
@@ -140,7 +140,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 		if (!strcmp(key, "group") || !strcmp(key, "dst")) {
 			uint32_t *a = !strcmp(key, "group") ? &m->group : &m->dst;
 			if (!addr(val, a)) {
-				pg_err(&l, "%s=%s is not an IPv4 address", key, val);
+				desc_err(&l, "%s=%s is not an IPv4 address", key, val);
 				ok = false;
 			}
 			*(!strcmp(key, "group") ? &m->has_group : &m->has_dst) = true;
@@ -149,7 +149,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 				if (!strcmp(val, igmpx_record_type_abbrev(t)))
 					m->record = t;
 			if (!m->record) {
-				pg_err(&l, "record=%s: IS_IN, IS_EX, TO_IN, TO_EX, ALLOW or BLOCK", val);
+				desc_err(&l, "record=%s: IS_IN, IS_EX, TO_IN, TO_EX, ALLOW or BLOCK", val);
 				ok = false;
 			}
 		} else if (!strcmp(key, "sources")) {
@@ -157,7 +157,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 			char *list = *val ? hx_addr_list(val, NULL, e, sizeof(e)) : strdup("");
 			m->has_sources = true;
 			if (!list) {
-				pg_err(&l, "sources=: %s", e);
+				desc_err(&l, "sources=: %s", e);
 				ok = false;
 				continue;
 			}
@@ -165,7 +165,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 			     t = strtok_r(NULL, ",", &save)) {
 				if (m->nsources == sizeof(m->sources) / sizeof(m->sources[0]) ||
 				    !addr(t, &m->sources[m->nsources])) {
-					pg_err(&l, "sources=: \"%s\" is not an IPv4 address (at most %zu)",
+					desc_err(&l, "sources=: \"%s\" is not an IPv4 address (at most %zu)",
 					       t, sizeof(m->sources) / sizeof(m->sources[0]));
 					ok = false;
 					break;
@@ -178,22 +178,22 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 			char e[200];
 			double d;
 			if (!hx_expr_eval(val, &ones, &d, e, sizeof(e))) {
-				pg_err(&l, "nsources=%s: %s", val, e);
+				desc_err(&l, "nsources=%s: %s", val, e);
 				ok = false;
 			} else {
 				free(m->nsrc_expr);
 				m->nsrc_expr = strdup(val);
 			}
 		} else {
-			pg_err(&l, "a match takes group= dst= record= sources= nsources=, not %s=", key);
+			desc_err(&l, "a match takes group= dst= record= sources= nsources=, not %s=", key);
 			ok = false;
 		}
 	}
 	if ((m->record || m->has_sources || m->nsrc_expr) && m->kinds != BIT(IGMPX_K_V3_REPORT)) {
-		pg_err(&l, "record=, sources= and nsources= match v3report records only");
+		desc_err(&l, "record=, sources= and nsources= match v3report records only");
 		ok = false;
 	}
-	pg_line_free(&l);
+	desc_line_free(&l);
 	return ok;
 }
 

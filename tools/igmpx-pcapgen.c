@@ -40,7 +40,7 @@ static char *out_path(const char *dir, const char *name, const char *suffix)
 	return p;
 }
 
-static bool write_capture(const char *path, const struct pg_capture *c)
+static bool write_capture(const char *path, const struct desc_capture *c)
 {
 	pcap_t *p = pcap_open_dead(DLT_EN10MB, PG_SNAPLEN);
 	pcap_dumper_t *d = p ? pcap_dump_open(p, path) : NULL;
@@ -51,7 +51,7 @@ static bool write_capture(const char *path, const struct pg_capture *c)
 		return false;
 	}
 	for (size_t i = 0; i < c->nframes; i++) {
-		const struct pg_frame *f = &c->frames[i];
+		const struct desc_frame *f = &c->frames[i];
 		struct pcap_pkthdr h = { .caplen = (bpf_u_int32)f->caplen, .len = (bpf_u_int32)f->len };
 		h.ts.tv_sec = (time_t)(PG_BASE_TIME + f->at_us / 1000000u);
 		h.ts.tv_usec = (suseconds_t)(f->at_us % 1000000u);
@@ -67,7 +67,7 @@ static bool write_capture(const char *path, const struct pg_capture *c)
 
 /* Each capture goes to a temporary file first; all are renamed only when
  * every one was written, else every temporary is removed. */
-static int write_all(const char *dir, const struct pg_set *set)
+static int write_all(const char *dir, const struct desc_set *set)
 {
 	bool ok = true;
 	size_t done = 0;
@@ -93,7 +93,7 @@ static int write_all(const char *dir, const struct pg_set *set)
 
 /* ---- Verifying --------------------------------------------------------------------- */
 
-static bool is_bad_capture(const struct pg_capture *c)
+static bool is_bad_capture(const struct desc_capture *c)
 {
 	return strncmp(c->name, "bad-", 4) == 0;
 }
@@ -121,12 +121,12 @@ static bool frame_parse(const uint8_t *p, size_t caplen, struct igmpx_msg *m)
  * keyword promises and with only the trailer it was given; a frame of a
  * bad- capture must fail at least one of those when it expects an Error
  * rule (or was cut by snap=), and pass them all otherwise. */
-static bool frame_check(const struct pg_capture *c, const struct pg_frame *f, size_t i)
+static bool frame_check(const struct desc_capture *c, const struct desc_frame *f, size_t i)
 {
 	struct igmpx_msg m;
-	struct pg_line at = { .file = f->file, .lineno = f->lineno };
+	struct desc_line at = { .file = f->file, .lineno = f->lineno };
 	if (!frame_parse(f->bytes, f->caplen, &m)) {
-		pg_err(&at, "%s frame %zu: no IPv4/IGMP packet", c->name, i + 1);
+		desc_err(&at, "%s frame %zu: no IPv4/IGMP packet", c->name, i + 1);
 		return false;
 	}
 	if (f->quoted)
@@ -140,13 +140,13 @@ static bool frame_check(const struct pg_capture *c, const struct pg_frame *f, si
 		for (int r = 0; r < IGMPX_RULE_COUNT; r++)
 			error = error || (f->expect[r] && igmpx_rules[r].severity == IGMPX_SEV_ERROR);
 		if (whole == error)
-			pg_err(&at, "%s frame %zu: parses %s %s, but expect= names %s Error rule",
+			desc_err(&at, "%s frame %zu: parses %s %s, but expect= names %s Error rule",
 			       c->name, i + 1, whole ? "as a whole" : "not whole as",
 			       igmpx_kind_protocol(m.kind), error ? "an" : "no");
 		return whole != error;
 	}
 	if (!whole || m.kind != f->kind || m.trailer_len != f->trailer_len) {
-		pg_err(&at, "%s frame %zu: kind %s (want %s), %s, checksum %s, trailer %zu (want %zu)",
+		desc_err(&at, "%s frame %zu: kind %s (want %s), %s, checksum %s, trailer %zu (want %zu)",
 		       c->name, i + 1, igmpx_kind_protocol(m.kind), igmpx_kind_protocol(f->kind),
 		       igmpx_status_name(m.status), m.checksum_ok ? "ok" : "bad", m.trailer_len,
 		       f->trailer_len);
@@ -155,28 +155,28 @@ static bool frame_check(const struct pg_capture *c, const struct pg_frame *f, si
 	return true;
 }
 
-static bool same_frame(const struct pg_frame *f, const struct pcap_pkthdr *h, const u_char *d)
+static bool same_frame(const struct desc_frame *f, const struct pcap_pkthdr *h, const u_char *d)
 {
 	return h->caplen == f->caplen && h->len == f->len &&
 	       (uint64_t)h->ts.tv_sec == PG_BASE_TIME + f->at_us / 1000000u &&
 	       (uint64_t)h->ts.tv_usec == f->at_us % 1000000u && memcmp(d, f->bytes, f->caplen) == 0;
 }
 
-static bool verify_capture(const char *dir, const struct pg_capture *c)
+static bool verify_capture(const char *dir, const struct desc_capture *c)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	char *path = out_path(dir, c->name, "");
 	pcap_t *p = pcap_open_offline(path, err);
-	struct pg_line at = { .file = c->file, .lineno = c->lineno };
+	struct desc_line at = { .file = c->file, .lineno = c->lineno };
 	size_t n = 0;
 	bool ok = p != NULL;
 	if (!p)
-		pg_err(&at, "%s: %s", path, err);
+		desc_err(&at, "%s: %s", path, err);
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	while (p && pcap_next_ex(p, &h, &d) == 1) {
 		if (n >= c->nframes || !same_frame(&c->frames[n], h, d)) {
-			pg_err(&at, "%s: frame %zu differs from the description", path, n + 1);
+			desc_err(&at, "%s: frame %zu differs from the description", path, n + 1);
 			ok = false;
 			break;
 		}
@@ -184,7 +184,7 @@ static bool verify_capture(const char *dir, const struct pg_capture *c)
 		n++;
 	}
 	if (ok && n != c->nframes) {
-		pg_err(&at, "%s: %zu frames, the description has %zu", path, n, c->nframes);
+		desc_err(&at, "%s: %zu frames, the description has %zu", path, n, c->nframes);
 		ok = false;
 	}
 	if (ok)                 /* the frames are the pcap's: check what they break */
@@ -195,7 +195,7 @@ static bool verify_capture(const char *dir, const struct pg_capture *c)
 	return ok;
 }
 
-static int verify_all(const char *dir, const struct pg_set *set)
+static int verify_all(const char *dir, const struct desc_set *set)
 {
 	size_t frames = 0, bad = 0;
 	for (size_t i = 0; i < set->ncaps; i++) {
@@ -203,7 +203,7 @@ static int verify_all(const char *dir, const struct pg_set *set)
 			frames += set->caps[i].nframes;
 		bad += is_bad_capture(&set->caps[i]);
 	}
-	if (pg_errors)
+	if (desc_errors)
 		return 1;
 	printf("verified %zu captures (%zu bad-), %zu frames\n", set->ncaps, bad, frames);
 	return 0;
@@ -227,7 +227,7 @@ static void usage(FILE *f)
 
 enum mode { M_WRITE, M_LIST, M_INDEX, M_VERIFY, M_EXPECT };
 
-static int run(enum mode mode, const char *dir, const struct pg_set *set)
+static int run(enum mode mode, const char *dir, const struct desc_set *set)
 {
 	switch (mode) {
 	case M_WRITE:
@@ -255,7 +255,7 @@ int main(int argc, char **argv)
 {
 	const char *dir = ".";
 	enum mode mode = M_WRITE;
-	struct pg_set set = { 0 };
+	struct desc_set set = { 0 };
 	int i = 1, nfiles = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
@@ -276,17 +276,17 @@ int main(int argc, char **argv)
 		}
 	}
 	for (; i < argc; i++, nfiles++)
-		pg_read_file(argv[i], &set);
+		desc_read_file(argv[i], &set);
 	if (!nfiles) {
 		usage(stderr);
 		return 2;
 	}
 	int rc = 1;
-	if (pg_errors)
-		fprintf(stderr, "igmpx-pcapgen: %u error%s, nothing written\n", pg_errors,
-			pg_errors == 1 ? "" : "s");
+	if (desc_errors)
+		fprintf(stderr, "igmpx-pcapgen: %u error%s, nothing written\n", desc_errors,
+			desc_errors == 1 ? "" : "s");
 	else
 		rc = run(mode, dir, &set);
-	pg_set_free(&set);
+	desc_set_free(&set);
 	return rc;
 }

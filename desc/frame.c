@@ -1,8 +1,8 @@
-/* pcapgen-frame.c: one frame description (a frame line and its
+/* frame.c: one frame description (a frame line and its
  * continuation lines) built into an Ethernet frame: IGMP by core/codec,
  * IPv4 by core/ip.  Shared by igmpx-pcapgen and the harness, whose case
  * files describe stimuli the same way. */
-#include "pcapgen.h"
+#include "desc.h"
 #include "ip.h"
 
 #include <stdio.h>
@@ -27,75 +27,75 @@ static void put_mac(uint8_t *p, uint32_t addr)
 }
 
 /* Checks the frame line's keys and its continuation lines against msg. */
-static void check_lines(const struct pg_frame_desc *fd, const struct pg_msg *msg)
+static void check_lines(const struct desc_frame_lines *fd, const struct desc_msg *msg)
 {
-	pg_check_keys(&fd->head, pg_common_keys, msg->keys);
+	desc_check_keys(&fd->head, desc_common_keys, msg->keys);
 	for (int i = 0; i < fd->nsubs; i++) {
-		const struct pg_line *s = &fd->subs[i];
+		const struct desc_line *s = &fd->subs[i];
 		if (!msg->sub)
-			pg_err(s, "%s takes no continuation lines (got \"%s\")", msg->word, s->word);
+			desc_err(s, "%s takes no continuation lines (got \"%s\")", msg->word, s->word);
 		else if (strcmp(s->word, msg->sub) != 0)
-			pg_err(s, "%s takes \"%s\" lines, not \"%s\"", msg->word, msg->sub, s->word);
+			desc_err(s, "%s takes \"%s\" lines, not \"%s\"", msg->word, msg->sub, s->word);
 		else
-			pg_check_keys(s, NULL, msg->subkeys);
+			desc_check_keys(s, NULL, msg->subkeys);
 	}
 }
 
 /* The IGMP message with trailer, checksum override and truncation applied.
  * Returns its length on the wire. */
-static size_t build_message(const struct pg_frame_desc *fd, const struct pg_msg *msg,
-			    struct pg_build *b, size_t *trailer_len)
+static size_t build_message(const struct desc_frame_lines *fd, const struct desc_msg *msg,
+			    struct desc_build *b, size_t *trailer_len)
 {
-	static uint8_t buf[PG_MAX_MSG];
-	const struct pg_line *l = &fd->head;
+	static uint8_t buf[DESC_MAX_MSG];
+	const struct desc_line *l = &fd->head;
 	memset(b, 0, sizeof(*b));
 	b->fd = fd;
 	b->l = l;
 	igmpx_wbuf_init(&b->w, buf, sizeof(buf));
 	msg->build(b);
 	size_t before = b->w.len;
-	*trailer_len = pg_hex(l, "trailer", buf + before, sizeof(buf) - before);
+	*trailer_len = desc_hex(l, "trailer", buf + before, sizeof(buf) - before);
 	b->w.len += *trailer_len;
 	if (b->w.overflow) {
-		pg_err(l, "message longer than %d octets", PG_MAX_MSG);
+		desc_err(l, "message longer than %d octets", DESC_MAX_MSG);
 		return 0;
 	}
 	/* RFC 9776 §4.1.2: the checksum covers every octet, trailer included. */
 	igmpx_finish(&b->w);
-	if (pg_has(l, "checksum"))
-		igmpx_put16_at(&b->w, IGMPX_OFF_CHECKSUM, (uint16_t)pg_num(l, "checksum", 0, 0xFFFF));
+	if (desc_has(l, "checksum"))
+		igmpx_put16_at(&b->w, IGMPX_OFF_CHECKSUM, (uint16_t)desc_num(l, "checksum", 0, 0xFFFF));
 	size_t len = b->w.len;
-	if (pg_has(l, "truncate")) {
-		size_t cut = (size_t)pg_num(l, "truncate", len, 0xFFFF);
+	if (desc_has(l, "truncate")) {
+		size_t cut = (size_t)desc_num(l, "truncate", len, 0xFFFF);
 		if (cut > len)
-			pg_err(l, "truncate=%zu is beyond the %zu-octet message", cut, len);
+			desc_err(l, "truncate=%zu is beyond the %zu-octet message", cut, len);
 		else
 			len = cut;
 	}
 	return len;
 }
 
-static void ip_spec(const struct pg_frame_desc *fd, const struct pg_msg *msg,
-		    const struct pg_build *b, size_t index, struct igmpx_ipv4_spec *ip,
+static void ip_spec(const struct desc_frame_lines *fd, const struct desc_msg *msg,
+		    const struct desc_build *b, size_t index, struct igmpx_ipv4_spec *ip,
 		    uint8_t *opts, size_t opts_cap)
 {
-	const struct pg_line *l = &fd->head;
-	uint32_t src = pg_addr_req(l, "src");
-	if (!pg_has(l, "dst") && !b->has_dst)
-		pg_err(l, "%s has no default destination: give dst=", msg->word);
-	uint32_t dst = pg_addr(l, "dst", b->dst);
+	const struct desc_line *l = &fd->head;
+	uint32_t src = desc_addr_req(l, "src");
+	if (!desc_has(l, "dst") && !b->has_dst)
+		desc_err(l, "%s has no default destination: give dst=", msg->word);
+	uint32_t dst = desc_addr(l, "dst", b->dst);
 	igmpx_ipv4_defaults(ip, src, dst);
 	/* RFC 9776 §4: TTL 1; unicast mtrace and MSNIP replies need more. */
 	unsigned ttl = msg->ttl ? msg->ttl : is_multicast(dst) ? 1 : 64;
-	ip->ttl = (uint8_t)pg_num(l, "ttl", ttl, 0xFF);
-	ip->tos = (uint8_t)pg_num(l, "tos", msg->tos, 0xFF);
-	ip->router_alert = pg_bool(l, "ra", !msg->no_ra);
-	ip->id = (uint16_t)pg_num(l, "ipid", index + 1, 0xFFFF);
+	ip->ttl = (uint8_t)desc_num(l, "ttl", ttl, 0xFF);
+	ip->tos = (uint8_t)desc_num(l, "tos", msg->tos, 0xFF);
+	ip->router_alert = desc_bool(l, "ra", !msg->no_ra);
+	ip->id = (uint16_t)desc_num(l, "ipid", index + 1, 0xFFFF);
 	ip->extra_opts = opts;
-	ip->extra_opts_len = pg_hex(l, "ipopts", opts, opts_cap);
+	ip->extra_opts_len = desc_hex(l, "ipopts", opts, opts_cap);
 }
 
-static void append_frame(struct pg_capture *cap, const struct pg_frame *f)
+static void append_frame(struct desc_capture *cap, const struct desc_frame *f)
 {
 	if (cap->nframes == cap->cap) {
 		cap->cap = cap->cap ? 2 * cap->cap : 8;
@@ -109,7 +109,7 @@ static void append_frame(struct pg_capture *cap, const struct pg_frame *f)
 /* icmp=ADDR: ADDR answers the packet with an ICMP Destination Unreachable
  * (protocol unreachable) quoting its IP header and first 8 octets of
  * payload (RFC 792).  Returns the new IP length (0 if it does not fit). */
-static size_t quote_in_icmp(const struct pg_line *l, uint8_t *pkt, size_t len, size_t cap)
+static size_t quote_in_icmp(const struct desc_line *l, uint8_t *pkt, size_t len, size_t cap)
 {
 	uint8_t icmp[8 + 60 + 8];
 	struct igmpx_ipv4 in;
@@ -124,7 +124,7 @@ static size_t quote_in_icmp(const struct pg_line *l, uint8_t *pkt, size_t len, s
 	uint16_t ck = igmpx_cksum(icmp, 8 + quoted);
 	icmp[2] = (uint8_t)(ck >> 8);
 	icmp[3] = (uint8_t)ck;
-	igmpx_ipv4_defaults(&out, pg_addr_req(l, "icmp"), in.src);
+	igmpx_ipv4_defaults(&out, desc_addr_req(l, "icmp"), in.src);
 	out.ttl = 64;
 	out.tos = 0;
 	out.router_alert = false;
@@ -132,53 +132,53 @@ static size_t quote_in_icmp(const struct pg_line *l, uint8_t *pkt, size_t len, s
 	return igmpx_ipv4_build(&out, icmp, 8 + quoted, pkt, cap);
 }
 
-void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap)
+void desc_frame_build(const struct desc_frame_lines *fd, struct desc_capture *cap)
 {
-	static uint8_t frame[PG_MAX_FRAME];
-	const struct pg_line *l = &fd->head;
-	const struct pg_msg *msg = pg_msg_find(l->word);
+	static uint8_t frame[DESC_MAX_FRAME];
+	const struct desc_line *l = &fd->head;
+	const struct desc_msg *msg = desc_msg_find(l->word);
 	if (!msg) {
 		char list[256];
-		pg_msg_list(list, sizeof(list));
-		pg_err(l, "unknown message \"%s\" (expected one of: %s)", l->word, list);
+		desc_msg_list(list, sizeof(list));
+		desc_err(l, "unknown message \"%s\" (expected one of: %s)", l->word, list);
 		return;
 	}
-	unsigned errors = pg_errors;
-	struct pg_build b;
+	unsigned errors = desc_errors;
+	struct desc_build b;
 	struct igmpx_ipv4_spec ip;
 	uint8_t opts[40];
-	struct pg_frame f = { .file = l->file, .lineno = l->lineno };
+	struct desc_frame f = { .file = l->file, .lineno = l->lineno };
 	check_lines(fd, msg);
-	if (pg_errors != errors)
+	if (desc_errors != errors)
 		return;         /* building on unknown keys or lines would only repeat them */
 	size_t mlen = build_message(fd, msg, &b, &f.trailer_len);
 	ip_spec(fd, msg, &b, cap->nframes, &ip, opts, sizeof(opts));
-	if (msg->build == pg_build_raw) {
+	if (msg->build == desc_build_raw) {
 		/* A raw message is what its octets and destination make it. */
 		struct igmpx_msg m;
 		igmpx_parse_to(b.w.p, mlen, ip.dst, &m);
 		b.kind = m.kind;
 	}
-	f.at_us = pg_time_us(l, "at", cap->nframes ? cap->last_at_us + 1000000u : 0);
+	f.at_us = desc_time_us(l, "at", cap->nframes ? cap->last_at_us + 1000000u : 0);
 	if (cap->nframes && f.at_us < cap->last_at_us)
-		pg_err(l, "at= goes back in time (previous frame at %llu us)",
+		desc_err(l, "at= goes back in time (previous frame at %llu us)",
 		       (unsigned long long)cap->last_at_us);
-	if (pg_errors != errors)
+	if (desc_errors != errors)
 		return;
 	size_t iplen = igmpx_ipv4_build(&ip, b.w.p, mlen, frame + 14, sizeof(frame) - 14);
 	if (!iplen) {
-		pg_err(l, "IPv4 packet does not fit (options over 40 octets or length over 65535)");
+		desc_err(l, "IPv4 packet does not fit (options over 40 octets or length over 65535)");
 		return;
 	}
-	if (pg_has(l, "icmp")) {
+	if (desc_has(l, "icmp")) {
 		iplen = quote_in_icmp(l, frame + 14, iplen, sizeof(frame) - 14);
 		if (!iplen) {
-			pg_err(l, "icmp=: the ICMP error does not fit");
+			desc_err(l, "icmp=: the ICMP error does not fit");
 			return;
 		}
 		f.quoted = true;
 		ip.dst = ip.src;
-		ip.src = pg_addr_req(l, "icmp");
+		ip.src = desc_addr_req(l, "icmp");
 	}
 	put_mac(frame, ip.dst);
 	put_mac(frame + 6, ip.src);
@@ -186,20 +186,42 @@ void pg_frame_build(const struct pg_frame_desc *fd, struct pg_capture *cap)
 	frame[13] = 0x00;
 	f.len = 14 + iplen;
 	f.caplen = f.len;
-	if (pg_has(l, "snap")) {
-		size_t keep = (size_t)pg_num(l, "snap", mlen, mlen);
+	if (desc_has(l, "snap")) {
+		size_t keep = (size_t)desc_num(l, "snap", mlen, mlen);
 		f.caplen = f.len - mlen + keep;
 	}
 	f.kind = b.kind;
-	pg_expect_parse(l, f.expect);
+	desc_expect_parse(l, f.expect);
 	f.bytes = malloc(f.len);
 	if (!f.bytes)
 		exit(2);
 	memcpy(f.bytes, frame, f.len);
 	cap->last_at_us = f.at_us;
-	if (pg_errors == errors)
+	if (desc_errors == errors)
 		append_frame(cap, &f);
 	else
 		free(f.bytes);
 }
 
+void desc_expect_parse(const struct desc_line *l, bool set[IGMPX_RULE_COUNT])
+{
+	memset(set, 0, IGMPX_RULE_COUNT * sizeof(set[0]));
+	const char *s = desc_get(l, "expect");
+	if (!s)
+		return;
+	char *copy = strdup(s), *save = NULL;
+	if (!copy)
+		exit(2);
+	if (!*s)
+		desc_err(l, "expect= names no rule (leave it out for a frame that breaks none)");
+	for (char *id = strtok_r(copy, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		enum igmpx_rule r = igmpx_rule_by_id(id);
+		if (r == IGMPX_RULE_COUNT)
+			desc_err(l, "expect: unknown rule \"%s\" (the IDs of core/rules.def)", id);
+		else if (set[r])
+			desc_err(l, "expect: %s given twice", id);
+		else
+			set[r] = true;
+	}
+	free(copy);
+}

@@ -1,10 +1,11 @@
-/* pcapgen-desc.c: read capture descriptions (format: pcaps/README.md).
+/* read.c: read capture descriptions (format: pcaps/README.md).
  *
  * A file is a list of captures; a capture is a name, a note and frames; a
  * frame is one line (common keys, one message keyword, message keys) plus
  * indented continuation lines (record, block, entry).  Values are read by
  * the typed getters below, each of which names file:line on a bad value. */
-#include "pcapgen.h"
+#define _GNU_SOURCE   /* program_invocation_short_name */
+#include "desc.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -14,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-unsigned pg_errors;
+unsigned desc_errors;
 
-void pg_err(const struct pg_line *l, const char *fmt, ...)
+void desc_err(const struct desc_line *l, const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s:%d: ", l->file, l->lineno);
@@ -24,14 +25,14 @@ void pg_err(const struct pg_line *l, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	pg_errors++;
+	desc_errors++;
 }
 
 static void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n);
 	if (!q) {
-		perror("igmpx-pcapgen");
+		perror(program_invocation_short_name);   /* igmpx-pcapgen, igmpx */
 		exit(2);
 	}
 	return q;
@@ -39,7 +40,7 @@ static void *xrealloc(void *p, size_t n)
 
 /* ---- Value getters ---------------------------------------------------------- */
 
-const char *pg_get(const struct pg_line *l, const char *key)
+const char *desc_get(const struct desc_line *l, const char *key)
 {
 	for (int i = 0; i < l->nkv; i++)
 		if (strcmp(l->kv[i].key, key) == 0)
@@ -47,9 +48,9 @@ const char *pg_get(const struct pg_line *l, const char *key)
 	return NULL;
 }
 
-bool pg_has(const struct pg_line *l, const char *key)
+bool desc_has(const struct desc_line *l, const char *key)
 {
-	return pg_get(l, key) != NULL;
+	return desc_get(l, key) != NULL;
 }
 
 static bool in_list(const char *list, const char *key)
@@ -67,13 +68,13 @@ static bool in_list(const char *list, const char *key)
 	return false;
 }
 
-void pg_check_keys(const struct pg_line *l, const char *keys1, const char *keys2)
+void desc_check_keys(const struct desc_line *l, const char *keys1, const char *keys2)
 {
 	for (int i = 0; i < l->nkv; i++) {
 		const char *k = l->kv[i].key;
 		if (in_list(keys1, k) || in_list(keys2, k))
 			continue;
-		pg_err(l, "unknown key \"%s\" for %s (expected one of: %s%s%s)", k, l->word,
+		desc_err(l, "unknown key \"%s\" for %s (expected one of: %s%s%s)", k, l->word,
 		       keys2 ? keys2 : "", keys1 && keys2 ? " " : "", keys1 ? keys1 : "");
 	}
 }
@@ -91,14 +92,14 @@ static bool parse_u64(const char *s, uint64_t *v)
 	return true;
 }
 
-uint64_t pg_num(const struct pg_line *l, const char *key, uint64_t def, uint64_t max)
+uint64_t desc_num(const struct desc_line *l, const char *key, uint64_t def, uint64_t max)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	uint64_t v;
 	if (!s)
 		return def;
 	if (!parse_u64(s, &v) || v > max) {
-		pg_err(l, "%s=\"%s\": expected a number from 0 to %llu (decimal or 0x hex)",
+		desc_err(l, "%s=\"%s\": expected a number from 0 to %llu (decimal or 0x hex)",
 		       key, s, (unsigned long long)max);
 		return def;
 	}
@@ -114,36 +115,36 @@ static bool parse_addr(const char *s, uint32_t *a)
 	return true;
 }
 
-uint32_t pg_addr(const struct pg_line *l, const char *key, uint32_t def)
+uint32_t desc_addr(const struct desc_line *l, const char *key, uint32_t def)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	uint32_t a;
 	if (!s)
 		return def;
 	if (!parse_addr(s, &a)) {
-		pg_err(l, "%s=\"%s\": not an IPv4 address", key, s);
+		desc_err(l, "%s=\"%s\": not an IPv4 address", key, s);
 		return def;
 	}
 	return a;
 }
 
-uint32_t pg_addr_req(const struct pg_line *l, const char *key)
+uint32_t desc_addr_req(const struct desc_line *l, const char *key)
 {
-	if (!pg_has(l, key))
-		pg_err(l, "%s needs %s=", l->word, key);
-	return pg_addr(l, key, 0);
+	if (!desc_has(l, key))
+		desc_err(l, "%s needs %s=", l->word, key);
+	return desc_addr(l, key, 0);
 }
 
-bool pg_bool(const struct pg_line *l, const char *key, bool def)
+bool desc_bool(const struct desc_line *l, const char *key, bool def)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	if (!s)
 		return def;
 	if (strcmp(s, "yes") == 0)
 		return true;
 	if (strcmp(s, "no") == 0)
 		return false;
-	pg_err(l, "%s=\"%s\": expected yes or no", key, s);
+	desc_err(l, "%s=\"%s\": expected yes or no", key, s);
 	return def;
 }
 
@@ -155,9 +156,9 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-size_t pg_hex(const struct pg_line *l, const char *key, uint8_t *out, size_t cap)
+size_t desc_hex(const struct desc_line *l, const char *key, uint8_t *out, size_t cap)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	size_t n = 0;
 	if (!s)
 		return 0;
@@ -168,12 +169,12 @@ size_t pg_hex(const struct pg_line *l, const char *key, uint8_t *out, size_t cap
 		}
 		int hi = hexval(p[0]), lo = p[1] ? hexval(p[1]) : -1;
 		if (hi < 0 || lo < 0) {
-			pg_err(l, "%s=\"%s\": expected hex octets (pairs of digits, '_' ':' '.' between)",
+			desc_err(l, "%s=\"%s\": expected hex octets (pairs of digits, '_' ':' '.' between)",
 			       key, s);
 			return 0;
 		}
 		if (n == cap) {
-			pg_err(l, "%s: more than %zu octets", key, cap);
+			desc_err(l, "%s: more than %zu octets", key, cap);
 			return 0;
 		}
 		out[n++] = (uint8_t)(hi << 4 | lo);
@@ -198,9 +199,9 @@ static bool addr_item(const char *item, uint32_t *first, uint64_t *count)
 	return parse_addr(buf, first);
 }
 
-unsigned pg_addrs(const struct pg_line *l, const char *key, uint32_t *out, unsigned cap)
+unsigned desc_addrs(const struct desc_line *l, const char *key, uint32_t *out, unsigned cap)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	unsigned n = 0;
 	if (!s || !*s)
 		return 0;
@@ -209,11 +210,11 @@ unsigned pg_addrs(const struct pg_line *l, const char *key, uint32_t *out, unsig
 		uint32_t a;
 		uint64_t count;
 		if (!addr_item(it, &a, &count)) {
-			pg_err(l, "%s: \"%s\" is not an address or ADDRESS+COUNT", key, it);
+			desc_err(l, "%s: \"%s\" is not an address or ADDRESS+COUNT", key, it);
 			break;
 		}
 		if (count > cap - n) {
-			pg_err(l, "%s: more than %u addresses", key, cap);
+			desc_err(l, "%s: more than %u addresses", key, cap);
 			break;
 		}
 		for (uint64_t i = 0; i < count; i++)
@@ -223,14 +224,14 @@ unsigned pg_addrs(const struct pg_line *l, const char *key, uint32_t *out, unsig
 	return n;
 }
 
-unsigned pg_enum(const struct pg_line *l, const char *key, const char *const *names,
+unsigned desc_enum(const struct desc_line *l, const char *key, const char *const *names,
 		 unsigned nnames, int def, unsigned max)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	uint64_t v;
 	if (!s) {
 		if (def < 0)
-			pg_err(l, "%s needs %s=", l->word, key);
+			desc_err(l, "%s needs %s=", l->word, key);
 		return def < 0 ? 0 : (unsigned)def;
 	}
 	for (unsigned i = 0; i < nnames; i++)
@@ -244,14 +245,14 @@ unsigned pg_enum(const struct pg_line *l, const char *key, const char *const *na
 			strncat(list, " ", sizeof(list) - strlen(list) - 1);
 			strncat(list, names[i], sizeof(list) - strlen(list) - 1);
 		}
-	pg_err(l, "%s=\"%s\": expected one of:%s, or a number up to %u", key, s, list, max);
+	desc_err(l, "%s=\"%s\": expected one of:%s, or a number up to %u", key, s, list, max);
 	return def < 0 ? 0 : (unsigned)def;
 }
 
 /* Seconds with up to 6 decimals, read exactly (no floating point). */
-uint64_t pg_time_us(const struct pg_line *l, const char *key, uint64_t def)
+uint64_t desc_time_us(const struct desc_line *l, const char *key, uint64_t def)
 {
-	const char *s = pg_get(l, key);
+	const char *s = desc_get(l, key);
 	if (!s)
 		return def;
 	uint64_t sec = 0, frac = 0;
@@ -263,7 +264,7 @@ uint64_t pg_time_us(const struct pg_line *l, const char *key, uint64_t def)
 		for (p++; isdigit((unsigned char)*p) && fdigits < 6; p++, fdigits++)
 			frac = frac * 10 + (uint64_t)(*p - '0');
 	if (*p || digits == 0) {
-		pg_err(l, "%s=\"%s\": expected seconds (e.g. 1.25, at most 6 decimals)", key, s);
+		desc_err(l, "%s=\"%s\": expected seconds (e.g. 1.25, at most 6 decimals)", key, s);
 		return def;
 	}
 	for (; fdigits < 6; fdigits++)
@@ -275,7 +276,7 @@ uint64_t pg_time_us(const struct pg_line *l, const char *key, uint64_t def)
 
 /* Splits text into l: words before the first key are allowed only as the
  * line's word; a frame line may hold its word after keys. */
-bool pg_line_parse(const char *text, const char *file, int lineno, struct pg_line *l)
+bool desc_line_parse(const char *text, const char *file, int lineno, struct desc_line *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->buf = strdup(text);
@@ -286,15 +287,15 @@ bool pg_line_parse(const char *text, const char *file, int lineno, struct pg_lin
 		char *eq = strchr(t, '=');
 		if (!eq) {
 			if (l->word) {
-				pg_err(l, "two message words: \"%s\" and \"%s\"", l->word, t);
+				desc_err(l, "two message words: \"%s\" and \"%s\"", l->word, t);
 				return false;
 			}
 			l->word = t;
 			continue;
 		}
 		*eq = '\0';
-		if (eq == t || pg_has(l, t) || l->nkv == PG_MAX_KV) {
-			pg_err(l, eq == t ? "empty key before \"=%s\"" : "key \"%s\" given twice or too many keys",
+		if (eq == t || desc_has(l, t) || l->nkv == DESC_MAX_KV) {
+			desc_err(l, eq == t ? "empty key before \"=%s\"" : "key \"%s\" given twice or too many keys",
 			       eq == t ? eq + 1 : t);
 			return false;
 		}
@@ -304,7 +305,7 @@ bool pg_line_parse(const char *text, const char *file, int lineno, struct pg_lin
 	return true;
 }
 
-void pg_line_free(struct pg_line *l)
+void desc_line_free(struct desc_line *l)
 {
 	free(l->buf);
 	l->buf = NULL;
@@ -314,20 +315,20 @@ void pg_line_free(struct pg_line *l)
 
 struct reader {
 	const char *file;
-	struct pg_set *set;
-	struct pg_capture *cap;       /* current capture, NULL before the first */
-	struct pg_frame_desc *fd;     /* frame being read, or NULL */
-	unsigned cap_errors;          /* pg_errors when the capture started */
+	struct desc_set *set;
+	struct desc_capture *cap;       /* current capture, NULL before the first */
+	struct desc_frame_lines *fd;     /* frame being read, or NULL */
+	unsigned cap_errors;          /* desc_errors when the capture started */
 };
 
 static void flush_frame(struct reader *r)
 {
 	if (!r->fd)
 		return;
-	pg_frame_build(r->fd, r->cap);
-	pg_line_free(&r->fd->head);
+	desc_frame_build(r->fd, r->cap);
+	desc_line_free(&r->fd->head);
 	for (int i = 0; i < r->fd->nsubs; i++)
-		pg_line_free(&r->fd->subs[i]);
+		desc_line_free(&r->fd->subs[i]);
 	free(r->fd);
 	r->fd = NULL;
 }
@@ -337,11 +338,11 @@ static void end_capture(struct reader *r)
 	flush_frame(r);
 	if (!r->cap)
 		return;
-	struct pg_line at = { .file = r->cap->file, .lineno = r->cap->lineno };
+	struct desc_line at = { .file = r->cap->file, .lineno = r->cap->lineno };
 	if (!r->cap->note)
-		pg_err(&at, "capture %s has no note (say what it must show)", r->cap->name);
-	if (!r->cap->nframes && pg_errors == r->cap_errors)
-		pg_err(&at, "capture %s has no frames", r->cap->name);
+		desc_err(&at, "capture %s has no note (say what it must show)", r->cap->name);
+	if (!r->cap->nframes && desc_errors == r->cap_errors)
+		desc_err(&at, "capture %s has no frames", r->cap->name);
 	r->cap = NULL;
 }
 
@@ -355,17 +356,17 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static void start_capture(struct reader *r, const struct pg_line *l, const char *name)
+static void start_capture(struct reader *r, const struct desc_line *l, const char *name)
 {
 	end_capture(r);
 	if (!name_ok(name)) {
-		pg_err(l, "capture name \"%s\": use lower-case letters, digits and '-'", name);
+		desc_err(l, "capture name \"%s\": use lower-case letters, digits and '-'", name);
 		return;
 	}
-	struct pg_set *s = r->set;
+	struct desc_set *s = r->set;
 	for (size_t i = 0; i < s->ncaps; i++)
 		if (strcmp(s->caps[i].name, name) == 0) {
-			pg_err(l, "capture %s already defined at %s:%d", name, s->caps[i].file,
+			desc_err(l, "capture %s already defined at %s:%d", name, s->caps[i].file,
 			       s->caps[i].lineno);
 			return;
 		}
@@ -378,13 +379,13 @@ static void start_capture(struct reader *r, const struct pg_line *l, const char 
 	r->cap->name = strdup(name);
 	r->cap->file = r->file;
 	r->cap->lineno = l->lineno;
-	r->cap_errors = pg_errors;
+	r->cap_errors = desc_errors;
 }
 
-static void add_note(struct reader *r, const struct pg_line *l, const char *text)
+static void add_note(struct reader *r, const struct desc_line *l, const char *text)
 {
 	if (!r->cap) {
-		pg_err(l, "note before any capture");
+		desc_err(l, "note before any capture");
 		return;
 	}
 	size_t old = r->cap->note ? strlen(r->cap->note) + 1 : 0;
@@ -397,19 +398,19 @@ static void add_note(struct reader *r, const struct pg_line *l, const char *text
 static void start_frame(struct reader *r, char *rest, int lineno)
 {
 	flush_frame(r);
-	struct pg_frame_desc *fd = calloc(1, sizeof(*fd));
+	struct desc_frame_lines *fd = calloc(1, sizeof(*fd));
 	if (!fd)
 		exit(2);
-	if (!pg_line_parse(rest, r->file, lineno, &fd->head) || !r->cap) {
+	if (!desc_line_parse(rest, r->file, lineno, &fd->head) || !r->cap) {
 		if (!r->cap)
-			pg_err(&fd->head, "frame before any capture");
-		pg_line_free(&fd->head);
+			desc_err(&fd->head, "frame before any capture");
+		desc_line_free(&fd->head);
 		free(fd);
 		return;
 	}
 	if (!fd->head.word) {
-		pg_err(&fd->head, "frame without a message keyword");
-		pg_line_free(&fd->head);
+		desc_err(&fd->head, "frame without a message keyword");
+		desc_line_free(&fd->head);
 		free(fd);
 		return;
 	}
@@ -418,23 +419,23 @@ static void start_frame(struct reader *r, char *rest, int lineno)
 
 static void add_sub(struct reader *r, char *text, int lineno)
 {
-	struct pg_line tmp = { .file = r->file, .lineno = lineno };
+	struct desc_line tmp = { .file = r->file, .lineno = lineno };
 	if (!r->fd) {
-		pg_err(&tmp, "indented line outside a frame (or its frame had an error)");
+		desc_err(&tmp, "indented line outside a frame (or its frame had an error)");
 		return;
 	}
-	if (r->fd->nsubs == PG_MAX_SUBS) {
-		pg_err(&tmp, "more than %d continuation lines in one frame", PG_MAX_SUBS);
+	if (r->fd->nsubs == DESC_MAX_SUBS) {
+		desc_err(&tmp, "more than %d continuation lines in one frame", DESC_MAX_SUBS);
 		return;
 	}
-	struct pg_line *l = &r->fd->subs[r->fd->nsubs];
-	if (!pg_line_parse(text, r->file, lineno, l)) {
-		pg_line_free(l);
+	struct desc_line *l = &r->fd->subs[r->fd->nsubs];
+	if (!desc_line_parse(text, r->file, lineno, l)) {
+		desc_line_free(l);
 		return;
 	}
 	if (!l->word) {
-		pg_err(l, "continuation line without a word (record, block, entry)");
-		pg_line_free(l);
+		desc_err(l, "continuation line without a word (record, block, entry)");
+		desc_line_free(l);
 		return;
 	}
 	r->fd->nsubs++;
@@ -464,7 +465,7 @@ static void read_line(struct reader *r, char *line, int lineno)
 		add_sub(r, p, lineno);
 		return;
 	}
-	struct pg_line l = { .file = r->file, .lineno = lineno, .word = p };
+	struct desc_line l = { .file = r->file, .lineno = lineno, .word = p };
 	size_t wlen = strcspn(p, " \t");
 	char *rest = p + wlen;
 	if (*rest) {
@@ -478,16 +479,16 @@ static void read_line(struct reader *r, char *line, int lineno)
 	else if (strcmp(p, "frame") == 0)
 		start_frame(r, rest, lineno);
 	else
-		pg_err(&l, "unknown line \"%s\" (expected capture, note, frame, or an indented "
+		desc_err(&l, "unknown line \"%s\" (expected capture, note, frame, or an indented "
 		       "continuation)", p);
 }
 
-bool pg_read_file(const char *path, struct pg_set *set)
+bool desc_read_file(const char *path, struct desc_set *set)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		pg_errors++;
+		desc_errors++;
 		return false;
 	}
 	set->files = xrealloc(set->files, (set->nfiles + 1) * sizeof(*set->files));
@@ -497,7 +498,7 @@ bool pg_read_file(const char *path, struct pg_set *set)
 	size_t cap = 0;
 	ssize_t n;
 	int lineno = 0;
-	unsigned before = pg_errors;
+	unsigned before = desc_errors;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (n && line[n - 1] == '\n')
@@ -507,13 +508,13 @@ bool pg_read_file(const char *path, struct pg_set *set)
 	end_capture(&r);
 	free(line);
 	fclose(f);
-	return pg_errors == before;
+	return desc_errors == before;
 }
 
-void pg_set_free(struct pg_set *set)
+void desc_set_free(struct desc_set *set)
 {
 	for (size_t i = 0; i < set->ncaps; i++) {
-		struct pg_capture *c = &set->caps[i];
+		struct desc_capture *c = &set->caps[i];
 		for (size_t j = 0; j < c->nframes; j++)
 			free(c->frames[j].bytes);
 		free(c->frames);

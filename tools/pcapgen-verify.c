@@ -1,4 +1,4 @@
-/* pcapgen-expect.c: expect=RULE[,RULE...], the rules a frame must break.
+/* pcapgen-verify.c: each frame breaks its expect= rules, no more.
  *
  * A frame's findings are exactly its expect= set: the content checker
  * (core/check) on the frame, and the timing model (core/timing) fed the
@@ -15,29 +15,6 @@
 #include <string.h>
 
 #define PG_MAX_FINDINGS 64
-
-void pg_expect_parse(const struct pg_line *l, bool set[IGMPX_RULE_COUNT])
-{
-	memset(set, 0, IGMPX_RULE_COUNT * sizeof(set[0]));
-	const char *s = pg_get(l, "expect");
-	if (!s)
-		return;
-	char *copy = strdup(s), *save = NULL;
-	if (!copy)
-		exit(2);
-	if (!*s)
-		pg_err(l, "expect= names no rule (leave it out for a frame that breaks none)");
-	for (char *id = strtok_r(copy, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
-		enum igmpx_rule r = igmpx_rule_by_id(id);
-		if (r == IGMPX_RULE_COUNT)
-			pg_err(l, "expect: unknown rule \"%s\" (the IDs of core/rules.def)", id);
-		else if (set[r])
-			pg_err(l, "expect: %s given twice", id);
-		else
-			set[r] = true;
-	}
-	free(copy);
-}
 
 /* The IPv4 packet of an Ethernet frame, and the IGMP packet an ICMP error
  * quotes (opts->in_icmp_error).  False when there is no IGMP to check. */
@@ -86,7 +63,7 @@ static void add_text(struct frame_result *fr, enum igmpx_rule r, const char *tex
 	snprintf(fr->texts + n, sizeof(fr->texts) - n, "\n    %s: %s", igmpx_rules[r].id, text);
 }
 
-static void content_findings(const struct pg_frame *f, struct frame_result *fr)
+static void content_findings(const struct desc_frame *f, struct frame_result *fr)
 {
 	const uint8_t *pkt;
 	size_t len;
@@ -107,7 +84,7 @@ static void timing_findings(struct frame_result *fr, size_t nframes,
 			add_text(&fr[t[i].frame - 1], t[i].rule, t[i].text);
 }
 
-bool pg_expect_verify(const struct pg_capture *c)
+bool pg_expect_verify(const struct desc_capture *c)
 {
 	struct frame_result *fr = calloc(c->nframes ? c->nframes : 1, sizeof(*fr));
 	struct igmpx_link_config cfg;
@@ -118,7 +95,7 @@ bool pg_expect_verify(const struct pg_capture *c)
 	if (!fr || !link)
 		exit(2);
 	for (size_t i = 0; i < c->nframes; i++) {
-		const struct pg_frame *f = &c->frames[i];
+		const struct desc_frame *f = &c->frames[i];
 		content_findings(f, &fr[i]);
 		if (!f->quoted && f->caplen > 14) {
 			size_t n = igmpx_link_feed(link, (uint32_t)(i + 1), f->at_us, f->bytes + 14,
@@ -132,14 +109,14 @@ bool pg_expect_verify(const struct pg_capture *c)
 
 	bool ok = true;
 	for (size_t i = 0; i < c->nframes; i++) {
-		const struct pg_frame *f = &c->frames[i];
+		const struct desc_frame *f = &c->frames[i];
 		if (memcmp(f->expect, fr[i].got, sizeof(f->expect)) == 0)
 			continue;
 		char want[512], got[512];
 		set_text(f->expect, want, sizeof(want));
 		set_text(fr[i].got, got, sizeof(got));
-		struct pg_line at = { .file = f->file, .lineno = f->lineno };
-		pg_err(&at, "%s frame %zu: expect=%s, but it breaks %s%s", c->name, i + 1, want, got,
+		struct desc_line at = { .file = f->file, .lineno = f->lineno };
+		desc_err(&at, "%s frame %zu: expect=%s, but it breaks %s%s", c->name, i + 1, want, got,
 		       fr[i].texts);
 		ok = false;
 	}
@@ -147,7 +124,7 @@ bool pg_expect_verify(const struct pg_capture *c)
 	return ok;
 }
 
-void pg_expect_print(const struct pg_capture *c)
+void pg_expect_print(const struct desc_capture *c)
 {
 	char rules[512];
 	for (size_t i = 0; i < c->nframes; i++) {
