@@ -5,7 +5,7 @@ add_library(igmpx_link STATIC ${CMAKE_CURRENT_LIST_DIR}/link.c)
 target_include_directories(igmpx_link PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
 # Root and /dev/net/tun or skipped (77).  Serial: it makes namespaces and
-# TAPs and times frames.  igmpx-member (tools/) makes the namespace's kernel
+# TAPs and times frames.  igmpx-member (harness/) makes the namespace's kernel
 # speak IGMP; without it the IGMP checks are left out.  test.h is core's.
 add_executable(test_link ${CMAKE_CURRENT_LIST_DIR}/test_link.c)
 target_include_directories(test_link PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../core)

@@ -88,18 +88,11 @@ static char *self_dir(void)
 	return g_path_get_dirname(buf);
 }
 
-/* The folder where the member tool and friends are: next to this binary,
- * or, in the build tree, ../tools. */
+/* The folder where igmpx-member is: beside this binary, installed or in
+ * the build tree. */
 static char *bindir(void)
 {
-	char *d = self_dir(), *tools = g_build_filename(d, "..", "tools", NULL);
-	char *probe = g_build_filename(tools, "igmpx-member", NULL);
-	char *out = g_file_test(probe, G_FILE_TEST_IS_EXECUTABLE)
-			    ? g_strdup_printf("%s:%s", d, tools) : g_strdup(d);
-	g_free(d);
-	g_free(tools);
-	g_free(probe);
-	return out;
+	return self_dir();
 }
 
 /* The profile of --iut, else the Linux host's; false (said) on an error. */

@@ -4,8 +4,8 @@
  *   test_link [IGMPX-MEMBER]
  *
  * Needs root and /dev/net/tun (exit 77, skipped, without them).  The IGMP
- * checks need tools/igmpx-member (the argument, $IGMPX_MEMBER, or
- * ../tools/igmpx-member beside this program's folder) to make the
+ * checks need igmpx-member (the argument, $IGMPX_MEMBER, or the
+ * igmpx-member beside this program) to make the
  * namespace's kernel join groups; without it they are left out, said so.
  * Every namespace, TAP and process made here is removed before exit; the
  * TAP and interface modes run in a child with a private namespace so that
@@ -820,7 +820,7 @@ static void find_member(const char *arg)
 		slash = strrchr(self, '/');
 		if (slash)
 			*slash = 0;
-		snprintf(member, sizeof(member), "%.*s/../tools/igmpx-member", PATH_MAX - 64, self);
+		snprintf(member, sizeof(member), "%.*s/igmpx-member", PATH_MAX - 64, self);
 	}
 	if (member[0] && access(member, X_OK) != 0) {
 		printf("note: no igmpx-member at %s: the IGMP checks are left out\n", member);

@@ -3,6 +3,7 @@
 # fails, and moves to the project's folder.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 igmpx=$build/harness/igmpx
+export PATH="$build/test-iuts:$PATH"   # tests/harness/badhost.ini starts igmpx-badhost
 tmp=$(mktemp -d)
 fails=0
 trap 'rm -rf "$tmp"' EXIT

@@ -9,7 +9,7 @@
 #   v2        cases against the kernel forced to IGMPv2: a v3 case SKIPs, v2
 #             cases PASS (the whole suite against the kernel:
 #             test-conformance.sh)
-#   badhost   tools/igmpx-badhost with each of its faults: the harness says
+#   badhost   test-iuts/igmpx-badhost with each of its faults: the harness says
 #             FAIL with the broken rule, or ERROR when it crashes
 #   replay    igmpx replay of a capture into the kernel
 #   cleanup   SIGINT in the middle of a -j2 run: no namespace, link, process

@@ -2,7 +2,7 @@
 # test-mutation.sh BUILD_DIR: the mutation test of the host suite.
 #
 # The host cases of tests/harness/mutation.list are run against
-# tools/igmpx-badhost (profile tests/harness/badhost.ini), a small IGMPv3
+# test-iuts/igmpx-badhost (profile tests/harness/badhost.ini), a small IGMPv3
 # host whose defects are switched on one at a time by IGMPX_FAULT:
 #   - with no fault every case must PASS: no FAIL, ERROR, WARN, SKIP or
 #     INCONCLUSIVE (the list holds only cases the profile can run);
@@ -18,7 +18,7 @@
 # file and captures in DIR/MODE (default: removed at the end);
 # MUTATION_FAULTS and MUTATION_LIST choose other faults or cases.
 #
-# Faults (tools/igmpx-badhost.c): late dst nora checksum ttl noretx rectype
+# Faults (test-iuts/igmpx-badhost.c): late dst nora checksum ttl noretx rectype
 # nogsq silent noleave; crash is left out (its verdict is ERROR, not FAIL:
 # tests/test-harness.sh badhost checks it).
 set -u
@@ -35,7 +35,8 @@ cd "$root" || exit 1
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-[ -x "$igmpx" ] && [ -x "$build/tools/igmpx-badhost" ] || { echo "FAIL: build $build first"; exit 1; }
+[ -x "$igmpx" ] && [ -x "$build/test-iuts/igmpx-badhost" ] || { echo "FAIL: build $build first"; exit 1; }
+export PATH="$build/test-iuts:$PATH"   # the profile starts igmpx-badhost
 tmp=$(mktemp -d /tmp/igmpx-mut.XXXXXX)
 cleanup() {   # an interrupted test stops its runs (igmpx cleans up on SIGINT)
 	for f in "$tmp"/*/pid; do [ -f "$f" ] && kill -INT "$(cat "$f")" 2>/dev/null; done

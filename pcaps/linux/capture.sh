@@ -3,7 +3,7 @@
 #
 #   sudo pcaps/linux/capture.sh [OUTDIR]
 #
-# Builds tools/igmpx-member and tools/igmpx-inject with gcc into a temporary
+# Builds harness/igmpx-member and tools/igmpx-inject with gcc into a temporary
 # folder (or uses the ones in $IGMPX_TOOLS_DIR), then for each IGMP version
 # makes a fresh pair of namespaces joined by a veth:
 #
@@ -71,7 +71,7 @@ build_tools() {
 	local core="$ROOT/core/codec.c $ROOT/core/build.c $ROOT/core/names.c $ROOT/core/ip.c"
 	MEMBER=$WORK/igmpx-member
 	INJECT=$WORK/igmpx-inject
-	gcc -O2 -Wall -Wextra "$ROOT/tools/igmpx-member.c" -o "$MEMBER" || die "building igmpx-member failed"
+	gcc -O2 -Wall -Wextra "$ROOT/harness/igmpx-member.c" -o "$MEMBER" || die "building igmpx-member failed"
 	# shellcheck disable=SC2086
 	gcc -O2 -Wall -Wextra -I"$ROOT/core" "$ROOT/tools/igmpx-inject.c" $core -lpcap -o "$INJECT" ||
 		die "building igmpx-inject failed (libpcap-dev installed?)"
