@@ -1,7 +1,9 @@
 # link.cmake: the harness's link to the IUT (link.h: a namespace with a TAP,
 # a TAP for a VM, or an interface), its test and its timing bench;
 # include()d from harness/CMakeLists.txt.
-add_library(igmpx_link STATIC ${CMAKE_CURRENT_LIST_DIR}/link.c)
+add_library(igmpx_link STATIC ${CMAKE_CURRENT_LIST_DIR}/link.c ${CMAKE_CURRENT_LIST_DIR}/link-setup.c
+            ${CMAKE_CURRENT_LIST_DIR}/link-dev.c ${CMAKE_CURRENT_LIST_DIR}/link-send.c
+            ${CMAKE_CURRENT_LIST_DIR}/link-spawn.c)
 target_include_directories(igmpx_link PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
 # Root and /dev/net/tun or skipped (77).  Serial: it makes namespaces and
