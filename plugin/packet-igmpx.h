@@ -101,6 +101,16 @@ proto_item *igmpx_add_group(struct igmpx_ctx *c, proto_tree *tree, size_t off);
 /* igmpx.partial: the octets from off to the end of a truncated message. */
 proto_item *igmpx_add_partial(struct igmpx_ctx *c, size_t off);
 
+/* The fixed part of a message of kind k: one that ends inside it is cut
+ * off (packet-igmpx.c). */
+size_t igmpx_fixed_len(enum igmpx_kind k);
+
+/* packet-igmpx-info.c */
+/* The message's name as shown: RFC 988 names get their version in front. */
+const char *igmpx_display_name(const struct igmpx_ctx *c);
+/* The Info column from the parse alone: works without a tree. */
+const char *igmpx_info(const struct igmpx_ctx *c);
+
 /* packet-igmpx-ext.c */
 void igmpx_register_ext(int proto);
 void igmpx_dissect_mtrace(struct igmpx_ctx *c);
