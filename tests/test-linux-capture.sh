@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test-linux-capture.sh TOOLS_DIR
+# test-linux-capture.sh BUILD_DIR
 #
 # Re-runs pcaps/linux/capture.sh into a scratch folder and checks that this
 # machine's kernel sends the same IGMP messages as the committed captures:
@@ -11,11 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root for network namespaces"; exit 77; }
 . "$here/lib.sh"
 
-tools=${1:?usage: test-linux-capture.sh TOOLS_DIR}
+build=${1:?usage: test-linux-capture.sh BUILD_DIR}
 committed="$here/../pcaps/linux"
 fresh="$SCRATCH/fresh"
 mkdir -p "$fresh"
-IGMPX_TOOLS_DIR="$tools" "$committed/capture.sh" "$fresh" > "$SCRATCH/capture.log" 2>&1 ||
+IGMPX_BUILD_DIR="$build" "$committed/capture.sh" "$fresh" > "$SCRATCH/capture.log" 2>&1 ||
 	{ cat "$SCRATCH/capture.log"; die "FAIL capture.sh failed"; }
 chmod -R a+rX "$fresh"
 

@@ -4,8 +4,8 @@
 #   sudo pcaps/linux/capture.sh [OUTDIR]
 #
 # Builds harness/igmpx-member and tools/igmpx-inject with gcc into a temporary
-# folder (or uses the ones in $IGMPX_TOOLS_DIR), then for each IGMP version
-# makes a fresh pair of namespaces joined by a veth:
+# folder (or uses those of the CMake build folder $IGMPX_BUILD_DIR), then for
+# each IGMP version makes a fresh pair of namespaces joined by a veth:
 #
 #   igmpx-cap-tester: igmpxcap0 192.0.2.1/24 02:00:00:00:02:01
 #                     tcpdump records 'ip proto 2' here; queries are injected here
@@ -60,11 +60,11 @@ on_exit() {
 }
 
 build_tools() {
-	if [ -n "${IGMPX_TOOLS_DIR:-}" ]; then
-		MEMBER=$IGMPX_TOOLS_DIR/igmpx-member
-		INJECT=$IGMPX_TOOLS_DIR/igmpx-inject
+	if [ -n "${IGMPX_BUILD_DIR:-}" ]; then
+		MEMBER=$IGMPX_BUILD_DIR/harness/igmpx-member
+		INJECT=$IGMPX_BUILD_DIR/tools/igmpx-inject
 		if [ ! -x "$MEMBER" ] || [ ! -x "$INJECT" ]; then
-			die "no igmpx-member/igmpx-inject in $IGMPX_TOOLS_DIR"
+			die "no $MEMBER or $INJECT (build $IGMPX_BUILD_DIR first)"
 		fi
 		return
 	fi
