@@ -18,7 +18,7 @@
 # file and captures in DIR/MODE (default: removed at the end);
 # MUTATION_FAULTS and MUTATION_LIST choose other faults or cases.
 #
-# Faults (test-iuts/igmpx-badhost.c): late dst nora checksum ttl noretx rectype
+# Faults (test-iuts/badhost.c): late dst nora checksum ttl noretx rectype
 # nogsq silent noleave; crash is left out (its verdict is ERROR, not FAIL:
 # tests/test-harness.sh badhost checks it).
 set -u
