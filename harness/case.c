@@ -97,6 +97,26 @@ static bool number(struct rd *r, const yaml_node_t *n, const char *what, double 
 	return true;
 }
 
+/* The key of the pair pr of mapping map, or NULL (said) when it is not a
+ * single value or an earlier pair of map has it: YAML wants the keys of a
+ * mapping unique, and a reader that kept the last would drop the first
+ * without a word. */
+static const char *unique_key(struct rd *r, const yaml_node_t *map, const yaml_node_pair_t *pr,
+			      const char *what)
+{
+	const yaml_node_t *k = yaml_document_get_node(r->doc, pr->key);
+	const char *key = scalar(r, k, what);
+
+	for (const yaml_node_pair_t *p = map->data.mapping.pairs.start; key && p < pr; p++) {
+		const yaml_node_t *pk = yaml_document_get_node(r->doc, p->key);
+		if (pk->type == YAML_SCALAR_NODE && !strcmp((const char *)pk->data.scalar.value, key)) {
+			err(r, k, "%s: given twice (first on line %d)", key, line(pk));
+			return NULL;
+		}
+	}
+	return key;
+}
+
 /* Walks a mapping: calls fn for each key/value pair. */
 #define FOR_PAIRS(doc, map, k, v)                                                     \
 	for (yaml_node_pair_t *pr_ = (map)->data.mapping.pairs.start;                 \
@@ -303,8 +323,8 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 	}
 	s.text = dup_scalar(r, arg, (const char *)word->data.scalar.value);
 	FOR_PAIRS(r->doc, n, k, v) {
-		const char *key = scalar(r, k, "step key");
-		if (!key || k == word)
+		const char *key = k == word ? NULL : unique_key(r, n, pr_, "step key");
+		if (!key)
 			continue;
 		if (!key_ok(s.kind, key)) {
 			err(r, k, "%s takes no \"%s\"", step_words[s.kind], key);
@@ -450,7 +470,7 @@ bool hx_case_load(const char *path, struct hx_case *c)
 		goto out;
 	}
 	FOR_PAIRS(&doc, root, k, v) {
-		const char *key = scalar(&r, k, "key");
+		const char *key = unique_key(&r, root, pr_, "key");
 		if (!key)
 			continue;
 		if (!strcmp(key, "id")) {

@@ -194,6 +194,8 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 		ok = false;
 	}
 	desc_line_free(&l);
+	if (!ok)
+		hx_match_free(m);
 	return ok;
 }
 

@@ -128,8 +128,10 @@ static bool scan(struct ctx *c, const char *text)
 			else if (strcmp(t, "[iut]") != 0 && strcmp(t, "[timers]") != 0 &&
 				 strcmp(t, "[limits]") != 0)
 				fail(c, line, "unknown group %s (groups: [iut], [timers], [limits])", t);
-			else
+			else {
+				g_free(group);
 				group = g_strndup(t + 1, (size_t)(end - t - 1));
+			}
 			continue;
 		}
 		char *eq = strchr(t, '=');
@@ -192,9 +194,12 @@ static double number_in(struct ctx *c, const char *group, const char *key, doubl
 		return def;
 	errno = 0;
 	d = g_ascii_strtod(v, &end);
-	if (errno || *end || end == v || d < min || d > max)
+	/* Written so that NaN fails too. */
+	if (errno || *end || end == v || !(d >= min && d <= max)) {
 		fail(c, line_of(c, group, key), "%s = \"%s\": a number from %g to %g", key, v,
 		     min, max);
+		return def;
+	}
 	return d;
 }
 
