@@ -85,7 +85,8 @@ void desc_err(const struct desc_line *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool desc_read_file(const char *path, struct desc_set *set);
 /* One line of text into l (a copy is kept in l->buf); false on an error,
- * named with file:lineno.  desc_line_free releases it. */
+ * named with file:lineno, with nothing kept.  desc_line_free releases it
+ * (after an error too). */
 bool desc_line_parse(const char *text, const char *file, int lineno, struct desc_line *l);
 void desc_line_free(struct desc_line *l);
 void desc_set_free(struct desc_set *set);

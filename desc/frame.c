@@ -32,8 +32,13 @@ static void check_lines(const struct desc_frame_lines *fd, const struct desc_msg
 	desc_check_keys(&fd->head, desc_common_keys, msg->keys);
 	for (int i = 0; i < fd->nsubs; i++) {
 		const struct desc_line *s = &fd->subs[i];
+		/* A line of keys only has no word (the harness's send: text
+		 * comes here unchecked by the file reader). */
 		if (!msg->sub)
-			desc_err(s, "%s takes no continuation lines (got \"%s\")", msg->word, s->word);
+			desc_err(s, "%s takes no continuation lines (got \"%s\")", msg->word,
+				 s->word ? s->word : s->nkv ? s->kv[0].key : "");
+		else if (!s->word)
+			desc_err(s, "a continuation line of %s starts with \"%s\"", msg->word, msg->sub);
 		else if (strcmp(s->word, msg->sub) != 0)
 			desc_err(s, "%s takes \"%s\" lines, not \"%s\"", msg->word, msg->sub, s->word);
 		else
@@ -171,6 +176,13 @@ void desc_frame_build(const struct desc_frame_lines *fd, struct desc_capture *ca
 		return;
 	}
 	if (desc_has(l, "icmp")) {
+		/* snap= counts octets of the message on the wire; an ICMP error
+		 * quotes 8 of them, whatever the message's length. */
+		if (desc_has(l, "snap")) {
+			desc_err(l, "snap= and icmp= together: an ICMP error quotes 8 octets of the "
+				 "message already");
+			return;
+		}
 		iplen = quote_in_icmp(l, frame + 14, iplen, sizeof(frame) - 14);
 		if (!iplen) {
 			desc_err(l, "icmp=: the ICMP error does not fit");
@@ -178,7 +190,10 @@ void desc_frame_build(const struct desc_frame_lines *fd, struct desc_capture *ca
 		}
 		f.quoted = true;
 		ip.dst = ip.src;
-		ip.src = desc_addr_req(l, "icmp");
+		/* The error's source, as quote_in_icmp wrote it (icmp= read once:
+		 * a bad address is one error, not two). */
+		ip.src = (uint32_t)frame[14 + 12] << 24 | (uint32_t)frame[14 + 13] << 16 |
+			 (uint32_t)frame[14 + 14] << 8 | frame[14 + 15];
 	}
 	put_mac(frame, ip.dst);
 	put_mac(frame + 6, ip.src);

@@ -275,11 +275,13 @@ uint64_t desc_time_us(const struct desc_line *l, const char *key, uint64_t def)
 /* ---- Lines -------------------------------------------------------------------- */
 
 /* Splits text into l: words before the first key are allowed only as the
- * line's word; a frame line may hold its word after keys. */
+ * line's word; a frame line may hold its word after keys.  On an error l
+ * keeps its file and line but no text (nothing to free). */
 bool desc_line_parse(const char *text, const char *file, int lineno, struct desc_line *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->buf = strdup(text);
+	l->buf = xrealloc(NULL, strlen(text) + 1);
+	strcpy(l->buf, text);
 	l->file = file;
 	l->lineno = lineno;
 	char *save = NULL;
@@ -288,7 +290,7 @@ bool desc_line_parse(const char *text, const char *file, int lineno, struct desc
 		if (!eq) {
 			if (l->word) {
 				desc_err(l, "two message words: \"%s\" and \"%s\"", l->word, t);
-				return false;
+				goto fail;
 			}
 			l->word = t;
 			continue;
@@ -297,12 +299,17 @@ bool desc_line_parse(const char *text, const char *file, int lineno, struct desc
 		if (eq == t || desc_has(l, t) || l->nkv == DESC_MAX_KV) {
 			desc_err(l, eq == t ? "empty key before \"=%s\"" : "key \"%s\" given twice or too many keys",
 			       eq == t ? eq + 1 : t);
-			return false;
+			goto fail;
 		}
 		l->kv[l->nkv].key = t;
 		l->kv[l->nkv++].val = eq + 1;
 	}
 	return true;
+fail:
+	desc_line_free(l);
+	l->word = NULL;
+	l->nkv = 0;
+	return false;
 }
 
 void desc_line_free(struct desc_line *l)
