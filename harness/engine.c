@@ -76,7 +76,7 @@ struct frame *run_frame_at(const struct run *r, int i)
 	return i >= 0 && (guint)i < r->frames->len ? g_ptr_array_index(r->frames, i) : NULL;
 }
 
-static void frame_free(gpointer p)
+void run_frame_free(gpointer p)
 {
 	struct frame *f = p;
 
@@ -86,7 +86,7 @@ static void frame_free(gpointer p)
 }
 
 /* Records a frame and, from the IUT, holds it to the content rules. */
-static struct frame *record(struct run *r, uint64_t t, int dir, const uint8_t *b, size_t len)
+struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, size_t len)
 {
 	struct frame *f = g_new0(struct frame, 1);
 	struct igmpx_ipv4 h;
@@ -165,7 +165,7 @@ void run_pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void *),
 			return;
 		}
 		if (n > 0)
-			record(r, t, 1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
+			run_record(r, t, 1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
 		watch_iut(r);
 	}
 	if (*r->stop)
@@ -186,7 +186,7 @@ void run_drain(struct run *r)
 			run_verdict(r, HX_ERROR, "receiving: %s", err);
 			return;
 		}
-		record(r, t, 1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
+		run_record(r, t, 1, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
 	}
 }
 
@@ -240,7 +240,7 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 		run_verdict(r, HX_ERROR, "sending: %s", err);
 		return false;
 	}
-	struct frame *f = record(r, sent, 2, b, len);
+	struct frame *f = run_record(r, sent, 2, b, len);
 	r->anchor = sent;
 	r->anchor_frame = (int)r->frames->len - 1;
 	learn_query(r, f);
@@ -649,7 +649,7 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 				     HX_TESTER_ADDR };
 
 	r.detail = g_string_new(NULL);
-	r.frames = g_ptr_array_new_with_free_func(frame_free);
+	r.frames = g_ptr_array_new_with_free_func(run_frame_free);
 	r.lookouts = g_array_new(FALSE, FALSE, sizeof(struct lookout));
 	r.anchor_frame = -1;
 	r.t0 = hx_now_ns();

@@ -76,6 +76,11 @@ struct run {
  * INCONCLUSIVE and SKIP end the steps. */
 bool run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Records a frame received (dir 1: from the IUT) or sent (2) at t, and
+ * holds a frame from the IUT to the content rules; the frame is the run's. */
+struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, size_t len);
+/* Frees a frame of r->frames (its free function). */
+void run_frame_free(gpointer p);
 /* A comment on a frame, written into the evidence pcapng. */
 void run_comment(struct frame *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frame i of the run, NULL if there is none. */

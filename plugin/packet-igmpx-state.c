@@ -102,6 +102,12 @@ static void igmpx_state_cleanup(void)
 	igmpx_state = NULL;
 }
 
+void igmpx_state_restart(void)
+{
+	igmpx_state_cleanup();
+	igmpx_state_init();
+}
+
 /* Keeps the findings; those about an earlier frame leave finds unsorted. */
 static void keep_findings(const struct igmpx_tfinding *f, size_t n)
 {
@@ -342,7 +348,7 @@ void igmpx_state_apply(struct igmpx_ctx *c)
 			igmpx_state->finds->len, num);
 }
 
-void igmpx_register_state(int proto, module_t *prefs)
+void igmpx_register_state(int proto, module_t *module)
 {
 	static hf_register_info hf[] = {
 		{ &hf_igmpx_response_to, { "Response to", "igmpx.response_to", FT_FRAMENUM,
@@ -364,7 +370,7 @@ void igmpx_register_state(int proto, module_t *prefs)
 
 	proto_igmpx_state = proto;
 	proto_register_field_array(proto, hf, array_length(hf));
-	prefs_register_uint_preference(prefs, "timer_tolerance_ms", "Timer tolerance (ms)",
+	prefs_register_uint_preference(module, "timer_tolerance_ms", "Timer tolerance (ms)",
 		"Added to every timing window of the stateful analysis (Max Resp Time, "
 		"query intervals, retransmission windows) before a late or early message is "
 		"flagged", 10, &igmpx_timer_tolerance_ms);

@@ -130,8 +130,11 @@ void igmpx_rules_check(struct igmpx_ctx *c);
 void igmpx_rules_apply(struct igmpx_ctx *c);
 
 /* packet-igmpx-state.c: stateful analysis over the capture (core/timing). */
-void igmpx_register_state(int proto, module_t *prefs);
+void igmpx_register_state(int proto, module_t *module);
 void igmpx_state_apply(struct igmpx_ctx *c);
+/* Forgets the capture, as closing it and opening another would, without a
+ * new session (fuzz/fuzz_dissector.c: one capture per input). */
+void igmpx_state_restart(void);
 
 /* packet-igmpx-stats.c: the tap and -z igmpx,groups / -z igmpx,rules. */
 void igmpx_register_stats(int proto);
