@@ -41,7 +41,12 @@ bool run_verdict(struct run *r, enum hx_verdict v, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_string_append_printf(r->detail, "%s: %s\n", hx_verdict_name(v), s);
+	if (r->reasons < MAX_REASONS || v == HX_ERROR) {
+		g_string_append_printf(r->detail, "%s: %s\n", hx_verdict_name(v), s);
+		r->reasons++;
+	} else {
+		r->reasons_left_out++;
+	}
 	/* The message is the first reason for the worst verdict. */
 	if (v > r->verdict || !r->message) {
 		g_free(r->message);
@@ -88,11 +93,22 @@ void run_frame_free(gpointer p)
 /* Records a frame and, from the IUT, holds it to the content rules. */
 struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, size_t len)
 {
-	struct frame *f = g_new0(struct frame, 1);
+	struct frame *f;
 	struct igmpx_ipv4 h;
 	size_t iplen;
 	const uint8_t *ip;
 
+	if (dir == 1 && (r->frames->len >= MAX_KEPT_FRAMES ||
+			 r->kept_octets + len > MAX_KEPT_OCTETS)) {
+		if (!r->frames_left_out++)
+			run_verdict(r, HX_ERROR, "the IUT sent more than %u frames or %u MiB in this "
+				    "case (a flood?): later frames are counted, not kept or judged",
+				    MAX_KEPT_FRAMES, MAX_KEPT_OCTETS >> 20);
+		return NULL;
+	}
+	if (dir == 1)
+		r->kept_octets += len;
+	f = g_new0(struct frame, 1);
 	f->t = t;
 	f->dir = dir;
 	f->bytes = g_memdup2(b, len);
@@ -140,9 +156,11 @@ static void watch_iut(struct run *r)
 	r->iut = 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;             /* a start command that only configures */
-	run_verdict(r, HX_ERROR, "the IUT process (start = %s) %s %d at +%.3f s",
+	run_verdict(r, HX_ERROR, "the IUT process (start = %s) %s %d at +%.3f s%s",
 		r->p->start, WIFEXITED(st) ? "exited with status" : "was killed by signal",
-		WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), rel(r, hx_now_ns()));
+		WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), rel(r, hx_now_ns()),
+		WIFEXITED(st) && (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127)
+			? " (the shell could not run it: not found, or not executable)" : "");
 }
 
 /* Receives until the time until (monotonic ns), or until cond holds. */
@@ -710,13 +728,19 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		pid_t pid = hx_link_spawn(r.link, p->stop, r.env, r.log, err, sizeof(err));
 		int st;
 		uint64_t until = hx_now_ns() + 5 * (uint64_t)NS;
-		while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0 && hx_now_ns() < until)
+		bool ended = false;
+		while (pid > 0 && !(ended = waitpid(pid, &st, WNOHANG) == pid) && hx_now_ns() < until)
 			usleep(10000);
 		if (pid > 0)
-			hx_kill_group(pid, 100);
+			hx_kill_group(pid, 100);     /* what it left running too */
+		if (pid > 0 && !ended)
+			run_verdict(&r, HX_ERROR, "stop = %s did not end within 5 s: killed", p->stop);
 	}
-	if (r.iut > 0)
-		hx_kill_group(r.iut, 500);
+	/* An IUT that stays on SIGTERM would outlive the case, and a test
+	 * lab's next case with it. */
+	if (r.iut > 0 && !hx_kill_group(r.iut, 2000))
+		run_verdict(&r, HX_ERROR, "the IUT (start = %s) was still there 2 s after SIGTERM: "
+			    "killed", p->start);
 	g_ptr_array_sort(r.frames, by_time);
 	if (o->out_dir)
 		write_pcapng(&r);
@@ -735,6 +759,11 @@ done:
 			fprintf(stderr, "igmpx: could not remove %s\n", r.workdir);
 		g_free(rm);
 	}
+	if (r.frames_left_out)
+		g_string_append_printf(r.detail, "%lu frames of the IUT not kept (over %u or %u MiB)\n",
+				       r.frames_left_out, MAX_KEPT_FRAMES, MAX_KEPT_OCTETS >> 20);
+	if (r.reasons_left_out)
+		g_string_append_printf(r.detail, "%lu more reasons not listed\n", r.reasons_left_out);
 	res->verdict = r.verdict;
 	res->seconds = (double)(hx_now_ns() - begin) / NS;
 	snprintf(res->message, sizeof(res->message), "%s", r.message ? r.message : "");

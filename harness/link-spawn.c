@@ -231,13 +231,13 @@ static bool group_alive(pid_t pgid)
 	return alive;
 }
 
-void hx_kill_group(pid_t pid, unsigned grace_ms)
+bool hx_kill_group(pid_t pid, unsigned grace_ms)
 {
 	uint64_t end = hx_now_ns() + (uint64_t)grace_ms * 1000000ull;
 	bool reaped = false;
 
 	if (pid <= 0)
-		return;
+		return true;
 	kill(-pid, SIGTERM);
 	for (;;) {
 		if (!reaped) {
@@ -245,7 +245,7 @@ void hx_kill_group(pid_t pid, unsigned grace_ms)
 			reaped = r == pid || (r < 0 && errno == ECHILD);
 		}
 		if (reaped && !group_alive(pid))
-			return;
+			return true;
 		if (hx_now_ns() >= end)
 			break;
 		link_sleep_ms(2);
@@ -255,4 +255,5 @@ void hx_kill_group(pid_t pid, unsigned grace_ms)
 		pid_t r = waitpid(pid, NULL, 0);
 		reaped = r == pid || (r < 0 && errno != EINTR);
 	}
+	return false;
 }

@@ -17,6 +17,7 @@
 #ifndef IGMPX_LINK_H
 #define IGMPX_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -85,8 +86,9 @@ pid_t hx_link_spawn(const struct hx_link *l, const char *cmd, char *const *env,
 		    const char *log_path, char *err, size_t errlen);
 
 /* Sends SIGTERM to the process group of pid, SIGKILL after grace_ms if any
- * of the group is still there, and reaps pid. */
-void hx_kill_group(pid_t pid, unsigned grace_ms);
+ * of the group is still there, and reaps pid.  True if SIGTERM was enough
+ * (or there was nothing to end). */
+bool hx_kill_group(pid_t pid, unsigned grace_ms);
 
 /* Removes everything the link made: kills every process still in the
  * namespace (SIGTERM, SIGKILL 300 ms later), closes the fd (a TAP we made

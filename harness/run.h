@@ -15,6 +15,12 @@
 
 #define NS 1000000000.0
 #define MAX_FRAME 9216
+/* What one case keeps of the IUT's frames, and of its reasons: an IUT that
+ * floods the link must not take the harness's memory (the rest are
+ * counted). */
+#define MAX_KEPT_FRAMES 100000
+#define MAX_KEPT_OCTETS (64u << 20)
+#define MAX_REASONS 200
 
 /* An expectation's window, absolute monotonic ns. */
 struct window {
@@ -65,6 +71,10 @@ struct run {
 	GString *detail;
 	char *message;
 	unsigned message_no;        /* counts the message's changes */
+	unsigned reasons;           /* lines of detail written */
+	unsigned long reasons_left_out;  /* past MAX_REASONS */
+	size_t kept_octets;         /* of the IUT's frames kept */
+	unsigned long frames_left_out;   /* IUT frames past the limits */
 	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
 	GArray *lookouts;           /* misses that may prove late (expect.c) */
 	uint8_t iut_mac[6];         /* learnt from the IUT's frames */

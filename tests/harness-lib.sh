@@ -16,7 +16,7 @@ need_root() { [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }; }
 leftovers_now() {
 	ip netns list 2>/dev/null | grep -E '^igmpx-[0-9]+-(w[0-9]+|r)( |$)' || true
 	ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b' || true
-	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-|igmpx-badhost.* igmpx[0-9]+t' || true
+	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-|igmpx-(badhost|garbage).* igmpx[0-9]+t' || true
 }
 # Those there before the test (left by a run that was killed, on a machine
 # that is not new) are not this test's: leftovers names only the others.

@@ -17,6 +17,11 @@
 #   report    conformance/reports/report.sh's note "late" against
 #             igmpx-badhost: it explains the FAILs of a host that answers
 #             late, and not those of a host that answers wrong
+#   hostile   IUTs that never start, exit at once, stay on SIGTERM, hang in
+#             stop, or flood the link with garbage (test-iuts/igmpx-garbage):
+#             each case ends in ERROR (or FAIL) with its reason, within its
+#             deadline, the run goes on, the harness's memory stays bounded,
+#             nothing is left
 # Modes that drive an IUT need root (exit 77, skipped, otherwise).
 set -u
 mode=$1 build=$2
@@ -232,8 +237,56 @@ report)
 	done
 	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
 	;;
+hostile)
+	need_root
+	# Each way of failing, in a run of two cases (deadline 20 s each).
+	# The reasons: the shell's exit status; the IUT's own; SIGTERM not
+	# obeyed (2 s of grace); stop not ending (5 s).
+	declare -A why=(
+		[never]='exited with status 127 .*the shell could not run it'
+		[exit]='exited with status 3 at'
+		[term]='was still there 2 s after SIGTERM: killed'
+		[stop]='did not end within 5 s: killed'
+	)
+	for h in never exit term stop; do
+		IGMPX_HOSTILE=$h "$igmpx" run --iut tests/harness/hostile.ini tests/harness/hostile-1.yaml \
+			tests/harness/hostile-2.yaml >"$tmp/$h.log" 2>&1
+		rc=$?
+		[ $rc = 1 ] && ok "$h: exit 1" || fail "$h: exit $rc, want 1"
+		for n in 1 2; do
+			line=$(grep -E "^\[$n/2\] +[A-Z]+ +BAD-HOSTILE-$n " "$tmp/$h.log")
+			verdict=$(echo "$line" | awk '{print $2}')
+			secs=$(echo "$line" | awk '{print $(NF-1)}')
+			[ "$verdict" = ERROR ] && ok "$h: case $n ERROR" ||
+				{ fail "$h: case $n is '${verdict:-not run}', want ERROR"; cat "$tmp/$h.log"; }
+			awk -v s="${secs:-99}" 'BEGIN { exit !(s < 20) }' && ok "$h: case $n ended in $secs s (deadline 20)" ||
+				fail "$h: case $n took ${secs:-?} s"
+		done
+		expect_in "$tmp/$h.log" "${why[$h]}" "$h: the reason said"
+	done
+	# A flood of malformed frames, as fast as the link takes them: the
+	# harness stops keeping frames past its limit and says so, keeps to
+	# the deadline, and its memory stays bounded (GNU time: peak RSS).
+	/usr/bin/time -f 'maxrss %M' -o "$tmp/rss" "$igmpx" run --iut tests/harness/garbage.ini \
+		tests/harness/garbage.yaml --out "$tmp/flood" >"$tmp/flood.log" 2>&1
+	rc=$?
+	cat "$tmp/flood.log" | cut -c1-200
+	[ $rc = 1 ] && ok "flood: exit 1" || fail "flood: exit $rc, want 1"
+	expect_in "$tmp/flood.log" '^\[1/1\] +(ERROR|FAIL) +BAD-FLOOD ' "flood: ERROR or FAIL"
+	expect_in "$tmp/flood.log" '^        [^ ]' "flood: a reason given"
+	secs=$(sed -nE 's/^\[1\/1\] +[A-Z]+ +BAD-FLOOD +.* ([0-9.]+) s$/\1/p' "$tmp/flood.log")
+	awk -v s="${secs:-99}" 'BEGIN { exit !(s < 20) }' && ok "flood: case ended in $secs s (deadline 20)" ||
+		fail "flood: case took ${secs:-?} s"
+	rss=$(sed -n 's/^maxrss //p' "$tmp/rss")
+	echo "note: peak RSS of igmpx during the flood: ${rss:-?} KiB"
+	[ -n "$rss" ] && [ "$rss" -lt 262144 ] && ok "flood: peak RSS $rss KiB (< 256 MiB)" ||
+		fail "flood: peak RSS ${rss:-?} KiB"
+	[ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
+	pgrep -f '^sleep 600$' >/dev/null && fail "an IUT process is left" ||
+		ok "no IUT process left"
+	;;
 *)
-	echo "usage: test-harness.sh errors|analyze|v2|badhost|replay|cleanup|report BUILD_DIR" >&2
+	echo "usage: test-harness.sh errors|analyze|v2|badhost|replay|cleanup|report|hostile BUILD_DIR" >&2
 	exit 2 ;;
 esac
 [ $fails = 0 ] && echo "PASS: harness.$mode" || { echo "FAIL: harness.$mode ($fails)"; exit 1; }
