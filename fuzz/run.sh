@@ -90,9 +90,12 @@ for t in $run; do
 	# shellcheck disable=SC2046
 	set -- -max_total_time="$secs" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
 		-close_fd_mask=3 -artifact_prefix="$art/" -dict="$(dict_of "$t")"
-	# The dissector keeps libwireshark's session across inputs: its leak
-	# check runs once, at exit, not after every input.
-	[ "$t" = dissector ] && set -- "$@" -detect_leaks=0
+	# The dissector keeps libwireshark's session across inputs (a new one
+	# per input costs a third of a second, and leaks): its leak check runs
+	# once, at exit, not after every input, and the session's tables of
+	# addresses and conversations grow with every new pair, some 160
+	# octets an input, so it gets room for a long run.
+	[ "$t" = dissector ] && set -- "$@" -detect_leaks=0 -rss_limit_mb=6144
 	[ "${FUZZ_JOBS:-1}" -gt 1 ] && set -- "$@" -fork="$FUZZ_JOBS" -ignore_crashes=0
 	before=$(ls "$art" | wc -l)
 	# shellcheck disable=SC2046
