@@ -14,16 +14,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void load(const char *path)
 {
 	struct desc_set set = { 0 };
-	char path[64];
-	int fd = memfile(data, size, path, sizeof(path));
 
-	if (fd < 0)
-		return 0;
 	desc_read_file(path, &set);
-	close(fd);
 	for (size_t i = 0; i < set.ncaps; i++)
 		for (size_t j = 0; j < set.caps[i].nframes; j++) {
 			const struct desc_frame *f = &set.caps[i].frames[j];
@@ -31,5 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	desc_set_free(&set);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	with_memfile(data, size, load);
 	return 0;
 }

@@ -6,16 +6,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void load(const char *path)
 {
 	struct hx_profile p = { 0 };
-	char path[64], err[512];
-	int fd = memfile(data, size, path, sizeof(path));
+	char err[512];
 
-	if (fd < 0)
-		return 0;
 	if (hx_profile_load(path, &p, err, sizeof(err)))
-		hx_profile_free(&p);
-	close(fd);
+		hx_profile_free(&p);   /* it frees itself on failure */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	with_memfile(data, size, load);
 	return 0;
 }
