@@ -35,8 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - (size_t)(nl + 1 - data);
 	f = run_record(&r, 1000, 1, nl + 1, len);
 	hx_describe(f->bytes, f->len, what, sizeof(what));
-	if (parsed && f->igmp && f->m.status == IGMPX_OK)
-		hx_match_frame(&m, &f->m, f->msg_at, f->dst);
+	if (parsed && hx_match_values(&m, &hx_vars_ones, what, sizeof(what)) && f->igmp &&
+	    f->m.status == IGMPX_OK)
+		hx_match_frame(&m, &f->m, f->msg_at, f->src, f->dst);
 	if (parsed)
 		hx_match_free(&m);
 	free(text);

@@ -17,11 +17,14 @@
  *     - send: v3query mrc=20            (a frame description, pcaps/README.md;
  *                                        continuation lines in a block scalar;
  *                                        repeat: N, every: SECONDS; fragment:
- *                                        N octets of IP payload per fragment)
+ *                                        N octets of IP payload per fragment;
+ *       from: 192.0.2.7                 another host or router on the link: the
+ *                                        IP source, and the MAC 02:00:<address>)
  *     - replay: pcaps/linux/linux-v3.pcap   (frames: 2-4)
  *     - expect: v3report group=239.1.1.1 record=IS_EX
  *       within: [0, mrt]                (expressions, seconds after the last stimulus)
- *       count: 2 | [1, 3]               (default: at least one)
+ *       count: 2 | [1, 3] | lmqc        (default: at least one; expressions)
+ *       every: lmqi                     (the frames matched come that far apart)
  *       rule: query_response            (core/rules.def)
  *       need: true                      (a precondition: unmet is INCONCLUSIVE)
  *       cover: 239.2.0.1+N              (every group of the range is in some
@@ -29,6 +32,9 @@
  *     - expect_none: report group=239.1.1.1
  *       within: [0, mrt + 1]
  *       rule: no_state_no_report
+ *     - expect_state: 239.1.1.1 exclude running=198.51.100.1 stopped=198.51.100.2
+ *       within: [0, 0.5]                (the router's state, its profile's state
+ *       rule: rtr_table8                 command polled in the window; harness/state.c) 
  *
  * Every error is printed as FILE:LINE: what, and all of them are found in
  * one reading. */
@@ -151,14 +157,13 @@ static unsigned versions(struct rd *r, const yaml_node_t *n)
  * that a typo is found before anything runs. */
 static char *expression(struct rd *r, const yaml_node_t *n, const char *what)
 {
-	static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-	char e[200];
+		char e[200];
 	double d;
 	const char *s = scalar(r, n, what);
 
 	if (!s)
 		return NULL;
-	if (!hx_expr_eval(s, &ones, &d, e, sizeof(e)) && !strstr(e, "below 0")) {
+	if (!hx_expr_eval(s, &hx_vars_ones, &d, e, sizeof(e)) && !strstr(e, "below 0")) {
 		err(r, n, "%s: %s", what, e);
 		return NULL;
 	}
@@ -178,29 +183,45 @@ static void window(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 			   "within");
 }
 
+/* count: N, [MIN, MAX], each a number or an expression over the
+ * profile's timers (lmqc, robustness), valued when the step runs. */
 static void count(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 {
-	double lo, hi;
+	const yaml_node_t *lo, *hi;
 
 	if (n->type == YAML_SCALAR_NODE) {
-		if (number(r, n, "count", 0, 1000, &lo))
-			s->count_min = s->count_max = (unsigned)lo;
-		return;
-	}
-	if (n->type != YAML_SEQUENCE_NODE ||
-	    n->data.sequence.items.top - n->data.sequence.items.start != 2) {
+		lo = hi = n;
+	} else if (n->type == YAML_SEQUENCE_NODE &&
+		   n->data.sequence.items.top - n->data.sequence.items.start == 2) {
+		lo = yaml_document_get_node(r->doc, n->data.sequence.items.start[0]);
+		hi = yaml_document_get_node(r->doc, n->data.sequence.items.start[1]);
+	} else {
 		err(r, n, "count: N or [MIN, MAX]");
 		return;
 	}
-	if (number(r, yaml_document_get_node(r->doc, n->data.sequence.items.start[0]), "count", 0,
-		   1000, &lo) &&
-	    number(r, yaml_document_get_node(r->doc, n->data.sequence.items.start[1]), "count", lo,
-		   1000, &hi)) {
-		s->count_min = (unsigned)lo;
-		s->count_max = (unsigned)hi;
+	s->count_lo = expression(r, lo, "count");
+	s->count_hi = expression(r, hi, "count");
+	if (!s->count_lo || !s->count_hi)
+		return;
+	double a, b;
+	char e[200];
+	/* Plain numbers are known now. */
+	if (hx_expr_eval(s->count_lo, &(struct hx_vars){ 0 }, &a, e, sizeof(e)) &&
+	    hx_expr_eval(s->count_hi, &(struct hx_vars){ 0 }, &b, e, sizeof(e)) &&
+	    !strpbrk(s->count_lo, "abcdefghijklmnopqrstuvwxyz") &&
+	    !strpbrk(s->count_hi, "abcdefghijklmnopqrstuvwxyz")) {
+		if (a > 1000 || b > 1000 || b < a || a != (unsigned)a || b != (unsigned)b) {
+			err(r, n, "count: whole numbers from 0 to 1000, MIN <= MAX");
+			return;
+		}
+		s->count_min = (unsigned)a;
+		s->count_max = (unsigned)b;
+		free(s->count_lo);
+		free(s->count_hi);
+		s->count_lo = s->count_hi = NULL;
+		if (s->count_max == 0 && s->kind == HX_STEP_EXPECT)
+			err(r, n, "count: [0, 0] is expect_none");
 	}
-	if (s->count_max == 0 && s->kind == HX_STEP_EXPECT)
-		err(r, n, "count: [0, 0] is expect_none");
 }
 
 /* send: the description text, as pcapgen reads it: a frame line, then
@@ -236,9 +257,11 @@ static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 	}
 	if (desc_has(&fd->head, "at"))
 		desc_err(&fd->head, "send: at= has no meaning here (the step's place in steps is its time)");
+	if (s->from && desc_has(&fd->head, "src"))
+		err(r, n, "send: from: and src= both say the source: one of them");
 	if (!desc_has(&fd->head, "src") && fd->head.nkv < DESC_MAX_KV) {
 		fd->head.kv[fd->head.nkv].key = (char *)"src";
-		fd->head.kv[fd->head.nkv++].val = (char *)"192.0.2.1";
+		fd->head.kv[fd->head.nkv++].val = s->from ? s->from : (char *)"192.0.2.1";
 	}
 	if (desc_errors == before)
 		desc_frame_build(fd, &cap);
@@ -260,6 +283,7 @@ static const char *const step_words[] = {
 	[HX_STEP_JOIN] = "join", [HX_STEP_LEAVE] = "leave", [HX_STEP_SET_VERSION] = "set_version",
 	[HX_STEP_WAIT] = "wait", [HX_STEP_SEND] = "send", [HX_STEP_REPLAY] = "replay",
 	[HX_STEP_EXPECT] = "expect", [HX_STEP_EXPECT_NONE] = "expect_none",
+	[HX_STEP_EXPECT_STATE] = "expect_state",
 };
 
 /* Which keys each step takes besides its own word. */
@@ -272,14 +296,17 @@ static bool key_ok(enum hx_step_kind k, const char *key)
 	case HX_STEP_LEAVE:
 		return !strcmp(key, "groups") || !strcmp(key, "may_fail");
 	case HX_STEP_SEND:
-		return !strcmp(key, "repeat") || !strcmp(key, "every") || !strcmp(key, "fragment");
+		return !strcmp(key, "repeat") || !strcmp(key, "every") || !strcmp(key, "fragment") ||
+		       !strcmp(key, "from");
 	case HX_STEP_REPLAY:
 		return !strcmp(key, "frames");
 	case HX_STEP_EXPECT:
 		return !strcmp(key, "within") || !strcmp(key, "count") || !strcmp(key, "rule") ||
-		       !strcmp(key, "need") || !strcmp(key, "cover");
+		       !strcmp(key, "need") || !strcmp(key, "cover") || !strcmp(key, "every");
 	case HX_STEP_EXPECT_NONE:
 		return !strcmp(key, "within") || !strcmp(key, "rule");
+	case HX_STEP_EXPECT_STATE:
+		return !strcmp(key, "within") || !strcmp(key, "rule") || !strcmp(key, "need");
 	default:
 		return false;
 	}
@@ -318,7 +345,8 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			}
 	}
 	if (!have) {
-		err(r, n, "a step needs one of: join leave set_version wait send replay expect expect_none");
+		err(r, n, "a step needs one of: join leave set_version wait send replay expect "
+			  "expect_none expect_state");
 		return;
 	}
 	s.text = dup_scalar(r, arg, (const char *)word->data.scalar.value);
@@ -335,10 +363,9 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			if (s.mode && strcmp(s.mode, "include") && strcmp(s.mode, "exclude"))
 				err(r, v, "mode: include or exclude, not \"%s\"", s.mode);
 		} else if (!strcmp(key, "sources")) {
-			static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-			char e[200], *list;
+						char e[200], *list;
 			s.sources = dup_scalar(r, v, "sources");
-			if (s.sources && *s.sources && !(list = hx_addr_list(s.sources, &ones, e, sizeof(e))))
+			if (s.sources && *s.sources && !(list = hx_addr_list(s.sources, &hx_vars_ones, e, sizeof(e))))
 				err(r, v, "sources: %s", e);
 			else if (s.sources && *s.sources)
 				free(list);
@@ -357,7 +384,14 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			if (number(r, v, "repeat", 1, 100000, &d))
 				s.repeat = (unsigned)d;
 		} else if (!strcmp(key, "every")) {
-			s.every = expression(r, v, "every");
+			*(s.kind == HX_STEP_EXPECT ? &s.spacing : &s.every) = expression(r, v, "every");
+		} else if (!strcmp(key, "from")) {
+			unsigned o1, o2, o3, o4;
+			char extra;
+			s.from = dup_scalar(r, v, "from");
+			if (s.from && (sscanf(s.from, "%u.%u.%u.%u%c", &o1, &o2, &o3, &o4, &extra) != 4 ||
+				       o1 > 255 || o2 > 255 || o3 > 255 || o4 > 255))
+				err(r, v, "from: \"%s\" is not an IPv4 address", s.from);
 		} else if (!strcmp(key, "fragment")) {
 			double d;
 			if (number(r, v, "fragment", 8, 1480, &d)) {
@@ -366,12 +400,11 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 					err(r, v, "fragment: a multiple of 8 octets");
 			}
 		} else if (!strcmp(key, "cover")) {
-			static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-			char e[200];
+						char e[200];
 			uint32_t g;
 			unsigned cn;
 			s.cover = dup_scalar(r, v, "cover");
-			if (s.cover && !hx_addr_range(s.cover, &ones, &g, &cn, e, sizeof(e)))
+			if (s.cover && !hx_addr_range(s.cover, &hx_vars_ones, &g, &cn, e, sizeof(e)))
 				err(r, v, "cover: %s", e);
 		} else if (!strcmp(key, "frames")) {
 			unsigned a, b;
@@ -426,7 +459,22 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			s.count_min = s.count_max = 0;
 		if (s.cover && s.match.kinds != (1u << IGMPX_K_V3_REPORT))
 			err(r, n, "cover: works with v3report matches");
+		if (s.spacing && s.kind == HX_STEP_EXPECT && s.count_max == 1 && !s.count_lo)
+			err(r, n, "every: needs count: of 2 or more");
 		break;
+	case HX_STEP_EXPECT_STATE: {
+		struct hx_gstate g;
+		char e[300];
+		if (!hx_gstate_parse(s.text, true, &hx_vars_ones, &g, e, sizeof(e)))
+			err(r, arg, "expect_state: %s", e);
+		else
+			hx_gstate_free(&g);
+		if (!s.lo)
+			err(r, n, "expect_state needs within: [LOW, HIGH]");
+		if (s.rule == IGMPX_RULE_COUNT)
+			err(r, n, "expect_state needs rule: (the rule of core/rules.def it checks)");
+		break;
+	}
 	}
 add:
 	c->steps = realloc(c->steps, (c->nsteps + 1) * sizeof(*c->steps));
@@ -524,8 +572,10 @@ bool hx_case_load(const char *path, struct hx_case *c)
 		err(&r, root, "steps: missing or empty");
 	else if (c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT &&
 		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_NONE &&
+		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_STATE &&
 		 c->steps[c->nsteps - 1].kind != HX_STEP_WAIT)
-		err(&r, root, "the last step is not expect, expect_none or wait: nothing is judged after it");
+		err(&r, root, "the last step is not expect, expect_none, expect_state or wait: nothing "
+			      "is judged after it");
 out:
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -542,6 +592,10 @@ void hx_case_free(struct hx_case *c)
 		free(s->sources);
 		free(s->groups);
 		free(s->every);
+		free(s->spacing);
+		free(s->from);
+		free(s->count_lo);
+		free(s->count_hi);
 		free(s->cover);
 		hx_match_free(&s->match);
 		free(s->lo);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <limits.h>
+#include <math.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -90,6 +91,58 @@ void run_frame_free(gpointer p)
 	g_free(f);
 }
 
+/* A router IUT's query, held to what its configuration and the queries it
+ * heard make every query's fields (RFC 9776 §8.3, §8.8, §4.1.6, §4.1.7):
+ * Max Resp the QRI in a General Query, the LMQI in a specific one; QRV and
+ * QQI adopted from the queries the harness sent (learn_query), else its
+ * configured RV and QI; from its own address. */
+static void router_query_check(struct run *r, const struct frame *f, const char *what)
+{
+	const struct igmpx_msg *m = &f->m;
+	bool general = m->kind == IGMPX_K_V3_QUERY ? !m->u.v3q.group : !m->u.v12.group;
+	double mrt = igmpx_query_max_resp_ms(m) / 1000.0, want = general ? r->p->query_response_interval
+								       : r->p->lmqi;
+	bool exact;
+	char why[160];
+	enum igmpx_rule rule = IGMPX_RULE_COUNT;
+
+	if (m->kind != IGMPX_K_V2_QUERY && m->kind != IGMPX_K_V3_QUERY)
+		return;
+	unsigned code = igmpx_code_decode(igmpx_code_encode((unsigned)(want * 10 + 0.5), &exact));
+	if (fabs(mrt - want) >= 0.05 && !(m->kind == IGMPX_K_V3_QUERY && want >= 12.8 &&
+					  (unsigned)(mrt * 10 + 0.5) == code)) {
+		rule = general ? IGMPX_RULE_rtr_gq_mrt : IGMPX_RULE_lmq_max_resp;
+		snprintf(why, sizeof(why), "Max Resp %.1f s, configured %s %.1f s", mrt,
+			 general ? "Query Response Interval" : "Last Member Query Interval", want);
+	} else if (f->src != HX_IUT_ADDR) {
+		rule = IGMPX_RULE_rtr_query_src;
+		snprintf(why, sizeof(why), "sent from %u.%u.%u.%u, not the router's address 192.0.2.2",
+			 f->src >> 24, f->src >> 16 & 255, f->src >> 8 & 255, f->src & 255);
+	} else if (m->kind == IGMPX_K_V3_QUERY) {
+		unsigned rv = r->heard_qrv ? r->heard_qrv : (unsigned)r->p->robustness;
+		double qi = r->heard_qqi ? r->heard_qqi : r->p->query_interval;
+		unsigned qqi = igmpx_code_decode(m->u.v3q.qqic);
+		unsigned qcode = igmpx_code_decode(igmpx_code_encode((unsigned)(qi + 0.5), &exact));
+		if (m->u.v3q.qrv != (rv > 7 ? 0 : rv)) {
+			rule = IGMPX_RULE_rtr_query_qrv;
+			snprintf(why, sizeof(why), "QRV %u, the router's Robustness Variable is %u%s",
+				 m->u.v3q.qrv, rv, r->heard_qrv ? " (adopted from the last query it heard)" : "");
+		} else if (qqi != qcode) {
+			rule = IGMPX_RULE_rtr_query_qqic;
+			snprintf(why, sizeof(why), "QQI %u s, the router's Query Interval is %.0f s%s", qqi,
+				 qi, r->heard_qqi ? " (adopted from the last query it heard)" : "");
+		}
+	}
+	if (rule == IGMPX_RULE_COUNT)
+		return;
+	const struct igmpx_rule_info *ri = &igmpx_rules[rule];
+	run_comment((struct frame *)f, "igmpx: %s: %s", ri->id, why);
+	run_verdict(r, ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL : HX_WARN,
+		    "frame %u at +%.3f s breaks %s (%s %s, %s): %s: %s; frame: %s", r->frames->len,
+		    rel(r, f->t), ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level), ri->text,
+		    why, what);
+}
+
 /* Records a frame and, from the IUT, holds it to the content rules. */
 struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, size_t len)
 {
@@ -143,6 +196,8 @@ struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, s
 			rel(r, t), ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
 			fd[i].text, what);
 	}
+	if (!strcmp(r->p->role, "router") && f->m.status == IGMPX_OK)
+		router_query_check(r, f, what);
 	return f;
 }
 
@@ -218,6 +273,12 @@ static void learn_query(struct run *r, const struct frame *f)
 		r->vars.mrt = igmpx_query_max_resp_ms(&f->m) / 1000.0;
 		r->vars.qrv = f->m.u.v3q.qrv ? f->m.u.v3q.qrv : r->p->robustness;
 		r->vars.qqi = f->m.u.v3q.qqic ? igmpx_code_decode(f->m.u.v3q.qqic) : r->p->query_interval;
+		/* Routers adopt the QRV of the last query they hear, 0 meaning
+		 * their own (§4.1.6); a router that is not the querier the QQI
+		 * (§4.1.7): a General Query from a lower address makes it so. */
+		r->heard_qrv = f->m.u.v3q.qrv;
+		if (!f->m.u.v3q.group && f->src < HX_IUT_ADDR)
+			r->heard_qqi = f->m.u.v3q.qqic ? igmpx_code_decode(f->m.u.v3q.qqic) : 0;
 		break;
 	case IGMPX_K_V1_QUERY:
 		r->vars.mrt = 10;       /* RFC 1112: hosts wait up to 10 s */
@@ -235,7 +296,13 @@ static bool send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 	char err[256];
 	uint64_t sent;
 
-	memcpy(b + 6, hx_link_mac(r->link), 6);
+	size_t iplen;
+	const uint8_t *ip = hx_ip_of(1, b, len, &iplen);
+	/* The harness's own address sends with the link's MAC; another host or
+	 * router it plays (from:) keeps the MAC derived from its address. */
+	if (!ip || iplen < 20 || ((uint32_t)ip[12] << 24 | (uint32_t)ip[13] << 16 |
+				  (uint32_t)ip[14] << 8 | ip[15]) == HX_TESTER_ADDR)
+		memcpy(b + 6, hx_link_mac(r->link), 6);
 	/* A unicast stimulus goes to the IUT's MAC, learnt from its frames
 	 * (broadcast until one came). */
 	if (!(b[0] & 1)) {
@@ -453,13 +520,15 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 			need = "set_version";
 		if (s->kind == HX_STEP_SET_VERSION && !(p->versions & (1u << (s->text[0] - '0'))))
 			need = "versions";
+		if (s->kind == HX_STEP_EXPECT_STATE && !*p->state)
+			need = "state";
 		if (need) {
 			snprintf(buf, cap, "the profile has no %s for line %d", need, s->line);
 			return buf;
 		}
 		/* A case sized by the IUT's limits needs them stated. */
 		const char *texts[] = { s->groups, s->sources, s->match.nsrc_expr, s->cover, s->lo,
-					s->hi, s->every };
+					s->hi, s->every, s->count_lo, s->count_hi };
 		for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
 			if (texts[k] && strstr(texts[k], "max_memberships") && !p->max_memberships)
 				need = "max_memberships";
@@ -653,6 +722,9 @@ static void run_steps(struct run *r)
 		case HX_STEP_EXPECT_NONE:
 			run_expect(r, s);
 			break;
+		case HX_STEP_EXPECT_STATE:
+			run_expect_state(r, s);
+			break;
 		}
 	}
 }
@@ -676,7 +748,8 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 	r.vars = (struct hx_vars){ p->query_response_interval, p->query_interval, p->robustness,
 				   p->robustness, p->query_interval, p->query_response_interval,
 				   p->lmqi, p->lmqc, p->uri, p->tolerance_ms / 1000.0,
-				   p->max_memberships, p->max_sources };
+				   p->max_memberships, p->max_sources, p->gmi, p->oqpi,
+				   p->lmqc * p->lmqi, p->sqi, p->sqc };
 	if (skip_reason(c, p, why, sizeof(why))) {
 		run_verdict(&r, HX_SKIP, "%s", why);
 		goto done;
@@ -693,6 +766,9 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		run_verdict(&r, HX_ERROR, "the link to the IUT: %s", err);
 		goto done;
 	}
+	char *profile_abs = g_canonicalize_filename(p->path, NULL);
+	char *profile_dir = g_path_get_dirname(profile_abs);
+	g_free(profile_abs);
 	char *path_env = g_strdup_printf("PATH=%s:%s", o->bindir ? o->bindir : "",
 					 g_getenv("PATH") ? g_getenv("PATH") : "/usr/bin:/bin");
 	r.env = (char *[]){
@@ -704,8 +780,20 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		g_strdup_printf("IGMPX_MAX_MEMBERSHIPS=%u", p->max_memberships),
 		g_strdup_printf("IGMPX_MAX_SOURCES=%u", p->max_sources),
 		path_env,
+		g_strdup_printf("IGMPX_PROFILE_DIR=%s", profile_dir),
+		/* The profile's [timers], for a router's configuration. */
+		g_strdup_printf("IGMPX_ROBUSTNESS=%.0f", p->robustness),
+		g_strdup_printf("IGMPX_QI_MS=%.0f", p->query_interval * 1000),
+		g_strdup_printf("IGMPX_QRI_MS=%.0f", p->query_response_interval * 1000),
+		g_strdup_printf("IGMPX_LMQI_MS=%.0f", p->lmqi * 1000),
+		g_strdup_printf("IGMPX_LMQC=%.0f", p->lmqc),
+		g_strdup_printf("IGMPX_SQI_MS=%.0f", p->sqi * 1000),
+		g_strdup_printf("IGMPX_SQC=%.0f", p->sqc),
+		g_strdup_printf("IGMPX_GMI_MS=%.0f", p->gmi * 1000),
+		g_strdup_printf("IGMPX_OQPI_MS=%.0f", p->oqpi * 1000),
 		NULL,
 	};
+	g_free(profile_dir);
 	r.t0 = hx_now_ns();
 	r.anchor = r.t0;
 	if (*p->start) {

@@ -25,14 +25,17 @@
  */
 #include "run.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static bool matches(const struct run *r, const struct frame *f, const struct hx_step *s)
 {
 	(void)r;
 	return f->dir == 1 && f->igmp && f->m.status == IGMPX_OK &&
-	       hx_match_frame(&s->match, &f->m, f->msg_at, f->dst);
+	       hx_match_frame(&s->match, &f->m, f->msg_at, f->src, f->dst);
 }
 
 /* cover: the groups of first .. first+n-1 that no matching report of the
@@ -183,22 +186,60 @@ void run_settle_misses(struct run *r, uint64_t until)
 	g_array_set_size(r->lookouts, 0);
 }
 
-/* The step with its run-time values (nsources=EXPR) filled in. */
+/* The step with its run-time values (the match's expressions, count:)
+ * filled in. */
 void run_expect(struct run *r, const struct hx_step *s)
 {
 	struct hx_step t = *s;
 	char err[256];
-	double d;
+	double lo, hi;
 
-	t.match.nsrc = -1;
-	if (s->match.nsrc_expr) {
-		if (!hx_expr_eval(s->match.nsrc_expr, &r->vars, &d, err, sizeof(err))) {
-			run_verdict(r, HX_ERROR, "%s:%d: nsources=: %s", r->c->path, s->line, err);
+	if (!hx_match_values(&t.match, &r->vars, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: %s", r->c->path, s->line, err);
+		return;
+	}
+	if (s->count_lo) {
+		if (!hx_expr_eval(s->count_lo, &r->vars, &lo, err, sizeof(err)) ||
+		    !hx_expr_eval(s->count_hi, &r->vars, &hi, err, sizeof(err))) {
+			run_verdict(r, HX_ERROR, "%s:%d: count: %s", r->c->path, s->line, err);
 			return;
 		}
-		t.match.nsrc = (int)d;
+		t.count_min = (unsigned)(lo + 0.5);
+		t.count_max = (unsigned)(hi + 0.5);
+		if (!t.count_max) {
+			run_verdict(r, HX_ERROR, "%s:%d: count: %s is 0 with this profile",
+				    r->c->path, s->line, s->count_hi);
+			return;
+		}
 	}
 	expect_step(r, &t);
+}
+
+/* every: the frames matched in the window come that far apart, each gap
+ * inside the tolerance.  The worst gap, and whether it is out. */
+static bool spacing_ok(const struct run *r, const struct window *w, double every, double *worst,
+		       double *worst_gap)
+{
+	uint64_t prev = 0;
+	bool ok = true;
+
+	*worst = 0;
+	*worst_gap = every;
+	for (guint i = 0; i < r->frames->len; i++) {
+		const struct frame *f = g_ptr_array_index(r->frames, i);
+		if (f->t < w->lo || f->t > w->hi || !matches(r, f, w->s))
+			continue;
+		if (prev) {
+			double gap = (double)(f->t - prev) / NS, off = fabs(gap - every);
+			if (off > *worst) {
+				*worst = off;
+				*worst_gap = gap;
+			}
+			ok = ok && off * NS <= (double)w->tol;
+		}
+		prev = f->t;
+	}
+	return ok;
 }
 
 static void expect_step(struct run *r, const struct hx_step *s)
@@ -267,6 +308,24 @@ static void expect_step(struct run *r, const struct hx_step *s)
 		return;
 	}
 	bool ok = none ? strict == 0 : count_ok(s, strict);
+	if (ok && s->spacing) {
+		double every, worst, gap;
+		if (!hx_expr_eval(s->spacing, &r->vars, &every, err, sizeof(err))) {
+			run_verdict(r, HX_ERROR, "%s:%d: every: %s", r->c->path, s->line, err);
+			return;
+		}
+		if (!spacing_ok(r, &w, every, &worst, &gap))
+			run_verdict(r, s->need ? HX_INCONCLUSIVE
+				    : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
+				    : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS,
+				    "%s:%d: %s (%s %s, %s): %s: \"%s\" every %.3f s within %s after "
+				    "%s: %u came, one gap %.3f s (%.0f ms off, tolerance %u ms)%s%s",
+				    r->c->path, s->line, ri->id, ri->rfc, ri->section,
+				    igmpx_level_name(ri->level), ri->text, s->text, every, range,
+				    a ? "the stimulus" : "the command", strict, gap, worst * 1000,
+				    r->p->tolerance_ms, *stim ? "; stimulus: " : "", stim);
+		return;
+	}
 	if (ok)
 		return;
 	bool tol_ok = !none && count_ok(s, wide);
@@ -333,4 +392,142 @@ static void expect_step(struct run *r, const struct hx_step *s)
 	if (a && !none && !strict)
 		run_comment(a, "expect %s:%d (%s): %s \"%s\" within %s: got %u", r->c->path, s->line,
 			ri->id, want, s->text, range, strict);
+}
+
+/* ---- expect_state ------------------------------------------------------------ */
+
+/* Runs the profile's state command (10 s at most, receiving meanwhile)
+ * and reads its output; NULL with err when it failed. */
+static gchar *state_output(struct run *r, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 16];
+	gchar *out = NULL, *cmd;
+	uint64_t start = hx_now_ns();
+	pid_t pid;
+	int st = 0;
+
+	snprintf(path, sizeof(path), "%s/state.out", r->workdir);
+	unlink(path);
+	/* stdout alone is the table; stderr goes to the IUT's log. */
+	cmd = g_strdup_printf("exec 2>>\"$IGMPX_WORKDIR/iut.log\"; %s", r->p->state);
+	pid = hx_link_spawn(r->link, cmd, r->env, path, err, errlen);
+	g_free(cmd);
+	if (pid < 0)
+		return NULL;
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (r->aborted || *r->stop || hx_now_ns() - start > 10 * (uint64_t)NS) {
+			hx_kill_group(pid, 200);
+			snprintf(err, errlen, "did not end within 10 s");
+			return NULL;
+		}
+		run_pump(r, hx_now_ns() + 2000000u, NULL, NULL);
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(err, errlen, "failed (%s %d)", WIFEXITED(st) ? "exit status" : "signal",
+			 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		return NULL;
+	}
+	if (!g_file_get_contents(path, &out, NULL, NULL))
+		out = g_strdup("");
+	return out;
+}
+
+/* The router's line for group in out ("" with *found false if none);
+ * false with err on a line that is not the state format. */
+static bool state_line(const char *out, uint32_t group, struct hx_gstate *g, bool *found,
+		       char *line, size_t linecap, char *err, size_t errlen)
+{
+	gchar **lines = g_strsplit(out, "\n", -1);
+	bool ok = true;
+
+	*found = false;
+	*line = 0;
+	for (int i = 0; lines[i] && ok; i++) {
+		struct hx_gstate x;
+		gchar *t = g_strstrip(lines[i]);
+		if (!*t || *t == '#')
+			continue;
+		if (!hx_gstate_parse(t, false, NULL, &x, err, errlen)) {
+			char e[300];
+			snprintf(e, sizeof(e), "%s", err);
+			snprintf(err, errlen, "output line %d: %s", i + 1, e);
+			ok = false;
+		} else if (x.group == group && !*found) {
+			*g = x;
+			*found = true;
+			snprintf(line, linecap, "%s", t);
+		} else {
+			hx_gstate_free(&x);
+		}
+	}
+	g_strfreev(lines);
+	if (!ok && *found)
+		hx_gstate_free(g);
+	return ok;
+}
+
+void run_expect_state(struct run *r, const struct hx_step *s)
+{
+	const struct igmpx_rule_info *ri = &igmpx_rules[s->rule];
+	struct hx_gstate want;
+	char err[400], why[200] = "", seen[400] = "";
+	double lo_s, hi_s;
+	uint64_t lo, hi, seen_at = 0;
+	enum hx_state_cmp cmp = HX_STATE_DIFFERS;
+
+	if (!hx_expr_eval(s->lo, &r->vars, &lo_s, err, sizeof(err)) ||
+	    !hx_expr_eval(s->hi, &r->vars, &hi_s, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: within: %s", r->c->path, s->line, err);
+		return;
+	}
+	if (!hx_gstate_parse(s->text, true, &r->vars, &want, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: expect_state: %s", r->c->path, s->line, err);
+		return;
+	}
+	lo = r->anchor + (uint64_t)(lo_s * NS);
+	hi = r->anchor + (uint64_t)(hi_s * NS);
+	run_pump(r, lo, NULL, NULL);
+	/* Polled through the window: the first look that agrees decides. */
+	while (!r->aborted && !*r->stop) {
+		struct hx_gstate got;
+		bool found;
+		uint64_t at = hx_now_ns();
+		gchar *out = state_output(r, err, sizeof(err));
+		if (!out) {
+			run_verdict(r, HX_ERROR, "%s:%d: state = %s %s", r->c->path, s->line,
+				    r->p->state, err);
+			break;
+		}
+		if (!state_line(out, want.group, &got, &found, seen, sizeof(seen), err, sizeof(err))) {
+			run_verdict(r, HX_ERROR, "%s:%d: the state command's %s", r->c->path,
+				    s->line, err);
+			g_free(out);
+			break;
+		}
+		g_free(out);
+		seen_at = at;
+		cmp = hx_gstate_compare(&want, found ? &got : NULL, &r->vars, why, sizeof(why));
+		if (found)
+			hx_gstate_free(&got);
+		if (cmp != HX_STATE_DIFFERS || hx_now_ns() > hi)
+			break;
+		run_pump(r, MIN(hx_now_ns() + 50000000u, hi), NULL, NULL);
+	}
+	hx_gstate_free(&want);
+	if (r->aborted || *r->stop || cmp == HX_STATE_SAME)
+		return;
+	if (cmp == HX_STATE_UNKNOWN) {
+		run_verdict(r, HX_INCONCLUSIVE, "%s:%d: %s: %s (wanted \"%s\")", r->c->path, s->line,
+			    ri->id, why, s->text);
+		return;
+	}
+	enum hx_verdict v = s->need ? HX_INCONCLUSIVE
+			  : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
+			  : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
+	run_verdict(r, v, "%s:%d: %s (%s %s, %s): %s: expected state \"%s\" within [%.3f, %.3f] s "
+		    "after %s; the router's last line at +%.3f s: %s", r->c->path, s->line, ri->id,
+		    ri->rfc, ri->section, igmpx_level_name(ri->level),
+		    s->need ? "precondition unmet" : ri->text, s->text, lo_s, hi_s,
+		    r->anchor_frame >= 0 ? "the stimulus" : "the command",
+		    (double)(seen_at - r->anchor) / NS, *seen ? seen : *why ? why : "(no line)");
 }

@@ -6,13 +6,22 @@
  *   qrv  its Querier's Robustness Variable (profile robustness if none)
  *   robustness qi qri lmqi lmqc uri   the profile's [timers]
  *   tol  the profile's timer tolerance (s)
- *   max_memberships max_sources       the profile's [limits] (0 if not stated) */
+ *   max_memberships max_sources       the profile's [limits] (0 if not stated)
+ *   gmi oqpi   Group Membership and Other Querier Present Intervals
+ *   lmqt       Last Member Query Time (lmqc * lmqi)
+ *   sqi sqc    Startup Query Interval and Count */
 #include "hx.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const struct hx_vars hx_vars_ones = {
+	.mrt = 1, .qqi = 1, .qrv = 1, .robustness = 1, .qi = 1, .qri = 1, .lmqi = 1, .lmqc = 1,
+	.uri = 1, .tol = 1, .max_memberships = 1, .max_sources = 1, .gmi = 1, .oqpi = 1,
+	.lmqt = 1, .sqi = 1, .sqc = 1,
+};
 
 struct px {
 	const char *text, *p;
@@ -44,7 +53,7 @@ static const struct {
 } names[] = {
 #define V(n) { #n, offsetof(struct hx_vars, n) }
 	V(mrt), V(qqi), V(qrv), V(robustness), V(qi), V(qri), V(lmqi), V(lmqc), V(uri), V(tol),
-	V(max_memberships), V(max_sources),
+	V(max_memberships), V(max_sources), V(gmi), V(oqpi), V(lmqt), V(sqi), V(sqc),
 #undef V
 };
 
@@ -81,7 +90,7 @@ static double atom(struct px *x)
 				return *(const double *)((const char *)x->v + names[i].off);
 		x->p = s;
 		bad(x, "unknown name (known: mrt qqi qrv robustness qi qri lmqi lmqc uri tol "
-		       "max_memberships max_sources)");
+		       "max_memberships max_sources gmi oqpi lmqt sqi sqc)");
 		return 0;
 	}
 	bad(x, *x->p ? "number, name or \"(\" expected" : "expression ends early");

@@ -7,6 +7,7 @@
 #include "desc.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -107,7 +108,40 @@ char *hx_addr_list(const char *text, const struct hx_vars *v, char *err, size_t 
 void hx_match_free(struct hx_match *m)
 {
 	free(m->nsrc_expr);
-	m->nsrc_expr = NULL;
+	free(m->mrt_expr);
+	free(m->qqi_expr);
+	free(m->qrv_expr);
+	m->nsrc_expr = m->mrt_expr = m->qqi_expr = m->qrv_expr = NULL;
+}
+
+bool hx_match_values(struct hx_match *m, const struct hx_vars *v, char *err, size_t errlen)
+{
+	struct {
+		const char *key, *expr;
+		double *out;
+	} e[] = { { "mrt", m->mrt_expr, &m->mrt }, { "qqi", m->qqi_expr, &m->qqi },
+		  { "qrv", m->qrv_expr, &m->qrv } };
+	char why[200];
+	double d;
+
+	m->nsrc = -1;
+	if (m->nsrc_expr) {
+		if (!hx_expr_eval(m->nsrc_expr, v, &d, why, sizeof(why))) {
+			snprintf(err, errlen, "nsources=: %s", why);
+			return false;
+		}
+		m->nsrc = (int)d;
+	}
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		*e[i].out = NAN;
+		if (!e[i].expr)
+			continue;
+		if (!hx_expr_eval(e[i].expr, v, e[i].out, why, sizeof(why))) {
+			snprintf(err, errlen, "%s=: %s", e[i].key, why);
+			return false;
+		}
+	}
+	return true;
 }
 
 bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m)
@@ -117,6 +151,8 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 
 	memset(m, 0, sizeof(*m));
 	m->nsrc = -1;
+	m->sflag = -1;
+	m->mrt = m->qqi = m->qrv = NAN;
 	if (!desc_line_parse(text, file, line, &l))
 		return false;
 	if (!l.word) {
@@ -137,13 +173,32 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 	}
 	for (int k = 0; k < l.nkv; k++) {
 		const char *key = l.kv[k].key, *val = l.kv[k].val;
-		if (!strcmp(key, "group") || !strcmp(key, "dst")) {
-			uint32_t *a = !strcmp(key, "group") ? &m->group : &m->dst;
+		if (!strcmp(key, "group") || !strcmp(key, "dst") || !strcmp(key, "src")) {
+			uint32_t *a = !strcmp(key, "group") ? &m->group : !strcmp(key, "dst") ? &m->dst
+				    : &m->src;
 			if (!addr(val, a)) {
 				desc_err(&l, "%s=%s is not an IPv4 address", key, val);
 				ok = false;
 			}
-			*(!strcmp(key, "group") ? &m->has_group : &m->has_dst) = true;
+			*(!strcmp(key, "group") ? &m->has_group : !strcmp(key, "dst") ? &m->has_dst
+			  : &m->has_src) = true;
+		} else if (!strcmp(key, "s")) {
+			if (strcmp(val, "0") && strcmp(val, "1")) {
+				desc_err(&l, "s=%s: 0 or 1", val);
+				ok = false;
+			}
+			m->sflag = val[0] == '1';
+		} else if (!strcmp(key, "mrt") || !strcmp(key, "qqi") || !strcmp(key, "qrv")) {
+			char e[200], **slot = !strcmp(key, "mrt") ? &m->mrt_expr
+					    : !strcmp(key, "qqi") ? &m->qqi_expr : &m->qrv_expr;
+			double d;
+			if (!hx_expr_eval(val, &hx_vars_ones, &d, e, sizeof(e))) {
+				desc_err(&l, "%s=%s: %s", key, val, e);
+				ok = false;
+			} else {
+				free(*slot);
+				*slot = strdup(val);
+			}
 		} else if (!strcmp(key, "record")) {
 			for (uint8_t t = 1; t <= 6; t++)
 				if (!strcmp(val, igmpx_record_type_abbrev(t)))
@@ -174,10 +229,9 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 			}
 			free(list);
 		} else if (!strcmp(key, "nsources")) {
-			static const struct hx_vars ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-			char e[200];
+						char e[200];
 			double d;
-			if (!hx_expr_eval(val, &ones, &d, e, sizeof(e))) {
+			if (!hx_expr_eval(val, &hx_vars_ones, &d, e, sizeof(e))) {
 				desc_err(&l, "nsources=%s: %s", val, e);
 				ok = false;
 			} else {
@@ -185,12 +239,26 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 				m->nsrc_expr = strdup(val);
 			}
 		} else {
-			desc_err(&l, "a match takes group= dst= record= sources= nsources=, not %s=", key);
+			desc_err(&l, "a match takes group= src= dst= record= sources= nsources= s= mrt= "
+				   "qqi= qrv=, not %s=", key);
 			ok = false;
 		}
 	}
-	if ((m->record || m->has_sources || m->nsrc_expr) && m->kinds != BIT(IGMPX_K_V3_REPORT)) {
-		desc_err(&l, "record=, sources= and nsources= match v3report records only");
+	bool v3r = m->kinds == BIT(IGMPX_K_V3_REPORT), v3q = m->kinds == BIT(IGMPX_K_V3_QUERY);
+	if (m->record && !v3r) {
+		desc_err(&l, "record= matches v3report records only");
+		ok = false;
+	}
+	if ((m->has_sources || m->nsrc_expr) && !v3r && !v3q) {
+		desc_err(&l, "sources= and nsources= match v3report records and v3query sources only");
+		ok = false;
+	}
+	if ((m->sflag >= 0 || m->qqi_expr || m->qrv_expr) && !v3q) {
+		desc_err(&l, "s=, qqi= and qrv= match v3query fields only");
+		ok = false;
+	}
+	if (m->mrt_expr && (!m->kinds || (m->kinds & ~(BIT(IGMPX_K_V2_QUERY) | BIT(IGMPX_K_V3_QUERY))))) {
+		desc_err(&l, "mrt= matches v2query and v3query Max Resp only");
 		ok = false;
 	}
 	desc_line_free(&l);
@@ -199,14 +267,12 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 	return ok;
 }
 
-/* The record's sources are the match's, as sets. */
-static bool same_sources(const struct hx_match *m, const uint8_t *igmp, size_t len,
-			 const struct igmpx_v3_record *r)
+/* The n sources that src(i) gives are the match's, as sets. */
+static bool same_set(const struct hx_match *m, unsigned n,
+		     uint32_t (*src)(const void *ctx, unsigned i), const void *ctx)
 {
-	if (r->nsrc_present != r->nsrc)
-		return false;
-	for (unsigned i = 0; i < r->nsrc; i++) {
-		uint32_t s = igmpx_v3_record_source(igmp, len, r, i);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t s = src(ctx, i);
 		bool in = false;
 		for (unsigned j = 0; j < m->nsources && !in; j++)
 			in = m->sources[j] == s;
@@ -215,20 +281,87 @@ static bool same_sources(const struct hx_match *m, const uint8_t *igmp, size_t l
 	}
 	for (unsigned j = 0; j < m->nsources; j++) {
 		bool in = false;
-		for (unsigned i = 0; i < r->nsrc && !in; i++)
-			in = igmpx_v3_record_source(igmp, len, r, i) == m->sources[j];
+		for (unsigned i = 0; i < n && !in; i++)
+			in = src(ctx, i) == m->sources[j];
 		if (!in)
 			return false;
 	}
 	return true;
 }
 
+struct rec_ctx {
+	const uint8_t *igmp;
+	size_t len;
+	const struct igmpx_v3_record *r;
+};
+
+static uint32_t rec_source(const void *ctx, unsigned i)
+{
+	const struct rec_ctx *c = ctx;
+	return igmpx_v3_record_source(c->igmp, c->len, c->r, i);
+}
+
+static uint32_t query_source(const void *ctx, unsigned i)
+{
+	const struct rec_ctx *c = ctx;
+	return igmpx_v3_query_source(c->igmp, c->len, i);
+}
+
+/* The record's sources are the match's, as sets. */
+static bool same_sources(const struct hx_match *m, const uint8_t *igmp, size_t len,
+			 const struct igmpx_v3_record *r)
+{
+	struct rec_ctx c = { igmp, len, r };
+
+	return r->nsrc_present == r->nsrc && same_set(m, r->nsrc, rec_source, &c);
+}
+
+/* A time field (seconds, from a code of tenths) is the expected one: the
+ * same code, as the sender encodes it (RFC 9776 §4.1.1, §4.1.7), or within
+ * half a unit of the value when no code is exact. */
+static bool same_time(double want, unsigned tenths_got, bool tenths)
+{
+	double got = tenths ? tenths_got / 10.0 : tenths_got;
+	double unit = tenths ? 0.1 : 1;
+	unsigned w = (unsigned)(want / unit + 0.5);
+	bool exact;
+	unsigned coded = igmpx_code_decode(igmpx_code_encode(w, &exact));
+
+	return fabs(got - want) < unit / 2 || (w >= 128 && coded == tenths_got);
+}
+
+/* The v3 query's fields are the match's. */
+static bool query_fields(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp)
+{
+	const unsigned nsrc = msg->u.v3q.nsrc;
+
+	if (m->sflag >= 0 && msg->u.v3q.s != m->sflag)
+		return false;
+	if (!isnan(m->qrv) && msg->u.v3q.qrv != (m->qrv > 7 ? 0 : (unsigned)m->qrv))
+		return false;
+	if (!isnan(m->qqi) && !same_time(m->qqi, igmpx_code_decode(msg->u.v3q.qqic), false))
+		return false;
+	if (m->nsrc >= 0 && (nsrc != (unsigned)m->nsrc || msg->u.v3q.nsrc_present != nsrc))
+		return false;
+	if (m->has_sources) {
+		struct rec_ctx c = { igmp, msg->len, NULL };
+		if (msg->u.v3q.nsrc_present != nsrc || !same_set(m, nsrc, query_source, &c))
+			return false;
+	}
+	return true;
+}
+
 bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp,
-		    uint32_t dst)
+		    uint32_t src, uint32_t dst)
 {
 	if (m->kinds && !(m->kinds & BIT(msg->kind)))
 		return false;
 	if (m->has_dst && m->dst != dst)
+		return false;
+	if (m->has_src && m->src != src)
+		return false;
+	if (!isnan(m->mrt) && (msg->kind == IGMPX_K_V2_QUERY || msg->kind == IGMPX_K_V3_QUERY) &&
+	    !same_time(m->mrt, igmpx_query_max_resp_ms(msg) / 100, true))
 		return false;
 	switch (msg->kind) {
 	case IGMPX_K_V3_REPORT: {
@@ -248,7 +381,7 @@ bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const
 		return false;
 	}
 	case IGMPX_K_V3_QUERY:
-		return !m->has_group || msg->u.v3q.group == m->group;
+		return (!m->has_group || msg->u.v3q.group == m->group) && query_fields(m, msg, igmp);
 	case IGMPX_K_V1_QUERY:
 	case IGMPX_K_V2_QUERY:
 	case IGMPX_K_V1_REPORT:

@@ -42,10 +42,14 @@ struct hx_profile {
 	char *attach_name;          /* tap:NAME / iface:NAME */
 	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
 	char *ready;                /* run after start until it succeeds ("" if none) */
+	char *state;                /* prints the router's group table ("" if none) */
 	bool ssm_aware;             /* applies RFC 4604's host rules to 232/8 */
 	/* [timers], seconds (tolerance in ms) */
 	double robustness, query_interval, query_response_interval;
 	double lmqi, lmqc, uri;
+	double sqi, sqc;            /* Startup Query Interval and Count (§8.6, §8.7) */
+	double gmi, oqpi;           /* Group Membership and Other Querier Present
+				       Intervals (§8.4, §8.5), derived unless given */
 	unsigned tolerance_ms;
 	/* [limits]; 0 when the profile does not state them */
 	unsigned max_memberships, max_sources;
@@ -59,7 +63,10 @@ struct hx_vars {
 	double mrt, qqi, qrv;                  /* of the last query the harness sent */
 	double robustness, qi, qri, lmqi, lmqc, uri, tol;
 	double max_memberships, max_sources;   /* the profile's [limits] */
+	double gmi, oqpi, lmqt, sqi, sqc;      /* the profile's router timers */
 };
+/* Every name at 1: expressions are checked with it when a case is read. */
+extern const struct hx_vars hx_vars_ones;
 /* Evaluates text; false with err (what and where in the text) on a syntax
  * error, an unknown name or a negative result. */
 bool hx_expr_eval(const char *text, const struct hx_vars *v, double *out, char *err,
@@ -75,18 +82,25 @@ enum hx_step_kind {
 	HX_STEP_REPLAY,      /* replay: CAPTURE [frames: A-B] */
 	HX_STEP_EXPECT,      /* expect: MATCH within: [LO, HI] [count:] rule: ID */
 	HX_STEP_EXPECT_NONE, /* expect_none: MATCH within: [LO, HI] rule: ID */
+	HX_STEP_EXPECT_STATE, /* expect_state: GROUP MODE [sources] within: [LO, HI] rule: ID */
 };
 
-/* What an IUT frame must be to match: "v3report group=239.1.1.1 record=IS_EX". */
+/* What an IUT frame must be to match: "v3report group=239.1.1.1 record=IS_EX",
+ * "v3query group=239.1.1.1 s=0 mrt=lmqi sources=198.51.100.1". */
 struct hx_match {
 	uint32_t kinds;             /* bit igmpx_kind; 0: any IGMP message */
-	bool has_group, has_dst, has_sources;
-	uint32_t group, dst;
+	bool has_group, has_dst, has_src, has_sources;
+	uint32_t group, dst, src;
 	int record;                 /* record type 1-6 for the group's record; 0 any */
-	uint32_t sources[64];       /* the record's sources, as a set */
+	uint32_t sources[64];       /* the record's (v3 query's) sources, as a set */
 	unsigned nsources;
-	char *nsrc_expr;            /* nsources=EXPR: the record has that many sources */
+	int sflag;                  /* v3 query: s=0|1; -1 any */
+	char *nsrc_expr;            /* nsources=EXPR: the record (query) has that many sources */
 	int nsrc;                   /* its value for the run (engine), -1: none */
+	/* Query fields, expressions over the profile's timers (seconds; qrv a
+	 * count), valued for the run; NaN: not asked. */
+	char *mrt_expr, *qqi_expr, *qrv_expr;
+	double mrt, qqi, qrv;
 };
 
 struct hx_step {
@@ -96,6 +110,9 @@ struct hx_step {
 	char *mode, *sources;       /* join: mode and sources ("A,B") */
 	char *lo, *hi;              /* window (expect), duration (wait: lo) */
 	unsigned count_min, count_max;  /* expect: how many in the window (max 0: no bound) */
+	char *count_lo, *count_hi;  /* count: as expressions (count_min/max at run) */
+	char *spacing;              /* expect: every: EXPR s between the frames matched */
+	char *from;                 /* send: from: the tester address it comes from */
 	enum igmpx_rule rule;
 	bool need;                  /* a precondition: unmet -> INCONCLUSIVE */
 	struct hx_match match;
@@ -127,7 +144,10 @@ void hx_case_free(struct hx_case *c);
 /* Parses a match ("v3report group=G record=IS_EX sources=A,B"). */
 bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m);
 bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp,
-		    uint32_t dst);
+		    uint32_t src, uint32_t dst);
+/* The match's expressions (nsources=, mrt=, qqi=, qrv=) valued over v;
+ * false with err on a bad one. */
+bool hx_match_values(struct hx_match *m, const struct hx_vars *v, char *err, size_t errlen);
 void hx_match_free(struct hx_match *m);
 /* "A,B,C+N": the addresses, N consecutive from C; N may be an expression
  * over v.  NULL (with err) on a bad address or expression; else a list
@@ -136,6 +156,30 @@ char *hx_addr_list(const char *text, const struct hx_vars *v, char *err, size_t 
 /* "G+EXPR" or "G": the first address and how many. */
 bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, unsigned *n,
 		   char *err, size_t errlen);
+
+/* ---- state.c: a router's group table (the profile's state command) ---- */
+enum { HX_MODE_ABSENT, HX_MODE_INCLUDE, HX_MODE_EXCLUDE, HX_MODE_PRESENT };
+struct hx_gstate {
+	uint32_t group;
+	int mode;                   /* HX_MODE_* (ABSENT, PRESENT: in a step only) */
+	int compat;                 /* compatibility mode 1-3; 0 not shown (not asked) */
+	double timer;               /* the group timer (s); NaN not shown */
+	bool has_running, has_stopped;
+	uint32_t *running, *stopped;    /* sources with and without a running timer */
+	unsigned nrunning, nstopped;
+	char *timer_le, *timer_ge;  /* a step's bounds on the timer (expressions) */
+};
+enum hx_state_cmp { HX_STATE_SAME, HX_STATE_DIFFERS, HX_STATE_UNKNOWN };
+/* One line of the state command's output (want false), or of an
+ * expect_state step (want true: LIST+N and expressions over v); false
+ * with err. */
+bool hx_gstate_parse(const char *text, bool want, const struct hx_vars *v, struct hx_gstate *g,
+		     char *err, size_t errlen);
+void hx_gstate_free(struct hx_gstate *g);
+/* got: the router's line for the group, NULL if none.  UNKNOWN (with why)
+ * when the router does not show what the step asks. */
+enum hx_state_cmp hx_gstate_compare(const struct hx_gstate *want, const struct hx_gstate *got,
+				    const struct hx_vars *v, char *why, size_t cap);
 
 /* ---- engine.c: one case against one IUT ---- */
 struct hx_result {

@@ -148,15 +148,18 @@ static void collect(const char *path, GPtrArray *files)
 	g_ptr_array_free(names, TRUE);
 }
 
-/* Loads the cases of paths (default conformance/); false if any has an
- * error (each printed as FILE:LINE). */
-static bool load_cases(char **paths, int n, const char *filter, GArray *cases)
+/* Loads the cases of paths (default conformance/, or the suite of role:
+ * conformance/host or conformance/router); false if any has an error (each
+ * printed as FILE:LINE). */
+static bool load_cases(char **paths, int n, const char *filter, const char *role, GArray *cases)
 {
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
 	bool ok = true;
 
 	if (n == 0) {
-		char *d = data_path("conformance");
+		char *sub = g_strdup_printf("conformance/%s", role ? role : "");
+		char *d = data_path(sub);
+		g_free(sub);
 		collect(d, files);
 		g_free(d);
 	}
@@ -197,7 +200,7 @@ static bool load_cases(char **paths, int n, const char *filter, GArray *cases)
 static int cmd_list(int argc, char **argv)
 {
 	GArray *cases = g_array_new(FALSE, FALSE, sizeof(struct hx_case));
-	bool ok = load_cases(argv, argc, NULL, cases);
+	bool ok = load_cases(argv, argc, NULL, NULL, cases);
 
 	for (guint i = 0; i < cases->len; i++) {
 		struct hx_case *c = &g_array_index(cases, struct hx_case, i);
@@ -325,7 +328,7 @@ static int cmd_run(int argc, char **argv)
 	if (!load_profile(iut, &profile_path, &p))
 		return 2;
 	GArray *cases = g_array_new(FALSE, FALSE, sizeof(struct hx_case));
-	if (!load_cases(argv + optind, argc - optind, filter, cases))
+	if (!load_cases(argv + optind, argc - optind, filter, p.role, cases))
 		return 2;
 	if (!cases->len) {
 		fprintf(stderr, "igmpx run: no case%s%s\n", filter ? " matches " : "", filter ? filter : "");

@@ -3,11 +3,19 @@
  *   [iut]     name role versions attach start stop join join_sources leave set_version
  *             ready (a command run after start until it succeeds, 10 s at
  *             most: the IUT is then ready for the case's first step)
+ *             state (a router's: prints its group table for the test link,
+ *             one line per group, "GROUP include|exclude [vN] [timer=S]
+ *             [running=A,B] [stopped=C]"; cases with expect_state SKIP
+ *             without it)
  *             ssm_aware (yes, the default, or no: the IUT applies no SSM
  *             semantics to 232/8, and cases of SSM-aware hosts' rules SKIP)
  *   [timers]  robustness query_interval query_response_interval
  *             last_member_query_interval last_member_query_count
  *             unsolicited_report_interval timer_tolerance_ms
+ *             startup_query_interval startup_query_count (default QI/4, RV)
+ *             group_membership_interval other_querier_present_interval
+ *             (default RV*QI+2*QRI and RV*QI+QRI/2, RFC 9776 §8.4, §8.5: a
+ *             router that is configured with them directly states them)
  *   [limits]  max_memberships max_sources (the IUT's configured limits:
  *             groups per interface, sources per filter; commands see them
  *             as $IGMPX_MAX_MEMBERSHIPS and $IGMPX_MAX_SOURCES)
@@ -43,6 +51,7 @@ static const struct key_spec keys[] = {
 	{ "iut", "set_version", false },
 	{ "iut", "ready", false },
 	{ "iut", "ssm_aware", false },
+	{ "iut", "state", false },
 	{ "timers", "robustness", false },
 	{ "timers", "query_interval", false },
 	{ "timers", "query_response_interval", false },
@@ -50,6 +59,10 @@ static const struct key_spec keys[] = {
 	{ "timers", "last_member_query_count", false },
 	{ "timers", "unsolicited_report_interval", false },
 	{ "timers", "timer_tolerance_ms", false },
+	{ "timers", "startup_query_interval", false },
+	{ "timers", "startup_query_count", false },
+	{ "timers", "group_membership_interval", false },
+	{ "timers", "other_querier_present_interval", false },
 	{ "limits", "max_memberships", false },
 	{ "limits", "max_sources", false },
 };
@@ -273,6 +286,7 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->leave = g_strdup(get(&c, "iut", "leave"));
 	p->set_version = g_strdup(get(&c, "iut", "set_version"));
 	p->ready = g_strdup(get(&c, "iut", "ready"));
+	p->state = g_strdup(get(&c, "iut", "state"));
 	/* RFC 9776 §8 defaults; URI is the v3 one (§8.11). */
 	p->robustness = timer(&c, "robustness", 2, 1, 7);
 	p->query_interval = timer(&c, "query_interval", 125, 1, 31744);
@@ -281,6 +295,16 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->lmqc = timer(&c, "last_member_query_count", p->robustness, 1, 7);
 	p->uri = timer(&c, "unsolicited_report_interval", 1, 0.1, 3600);
 	p->tolerance_ms = (unsigned)timer(&c, "timer_tolerance_ms", 50, 0, 60000);
+	p->sqi = timer(&c, "startup_query_interval", p->query_interval / 4, 0.1, 31744);
+	p->sqc = timer(&c, "startup_query_count", p->robustness, 1, 7);
+	p->gmi = timer(&c, "group_membership_interval",
+		       p->robustness * p->query_interval + 2 * p->query_response_interval, 0.1, 300000);
+	p->oqpi = timer(&c, "other_querier_present_interval",
+			p->robustness * p->query_interval + p->query_response_interval / 2, 0.1, 300000);
+	if (p->query_response_interval >= p->query_interval)
+		fail(&c, line_of(&c, "timers", "query_response_interval"),
+		     "query_response_interval (%g s) must be less than query_interval (%g s), "
+		     "RFC 9776 §8.3", p->query_response_interval, p->query_interval);
 	/* 0: not stated (cases that need a limit then SKIP). */
 	p->max_memberships = (unsigned)number_in(&c, "limits", "max_memberships", 0, 1, 65535);
 	p->max_sources = (unsigned)number_in(&c, "limits", "max_sources", 0, 1, 65535);
@@ -311,5 +335,6 @@ void hx_profile_free(struct hx_profile *p)
 	g_free(p->leave);
 	g_free(p->set_version);
 	g_free(p->ready);
+	g_free(p->state);
 	memset(p, 0, sizeof(*p));
 }

@@ -77,6 +77,8 @@ struct run {
 	unsigned long frames_left_out;   /* IUT frames past the limits */
 	bool aborted;               /* ERROR or INCONCLUSIVE: no further steps */
 	GArray *lookouts;           /* misses that may prove late (expect.c) */
+	unsigned heard_qrv;         /* the last non-zero QRV the harness sent (a router adopts it) */
+	double heard_qqi;           /* and QQI (s), 0 if none */
 	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
 	bool iut_mac_known;
 };
@@ -101,6 +103,9 @@ void run_pump(struct run *r, uint64_t until, bool (*cond)(struct run *, void *),
 void run_drain(struct run *r);
 /* An expect or expect_none step: waits out its window and judges it. */
 void run_expect(struct run *r, const struct hx_step *s);
+/* An expect_state step: polls the profile's state command through its
+ * window and judges what the router holds. */
+void run_expect_state(struct run *r, const struct hx_step *s);
 /* The misses of expectations that came before until (the next stimulus,
  * or the end of the case): those whose frames came after their window are
  * said to be late.  Called before each stimulus and at the end. */

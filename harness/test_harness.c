@@ -12,7 +12,9 @@
 TEST_COUNTERS;
 
 static const struct hx_vars V = { .mrt = 2, .qqi = 125, .qrv = 2, .robustness = 3, .qi = 125,
-				  .qri = 10, .lmqi = 1, .lmqc = 2, .uri = 1, .tol = 0.05 };
+				  .qri = 10, .lmqi = 1, .lmqc = 2, .uri = 1, .tol = 0.05,
+				  .gmi = 385, .oqpi = 380, .lmqt = 2, .sqi = 31.25, .sqc = 3 };
+#define test_vars V
 
 static double ev(const char *t, bool *ok)
 {
@@ -27,7 +29,8 @@ static void test_expr(void)
 	static const struct { const char *t; double want; } good[] = {
 		{ "0", 0 }, { "mrt", 2 }, { "mrt + tol", 2.05 }, { "2 * uri + 0.2", 2.2 },
 		{ "(robustness - 1) * uri + 0.1", 2.1 }, { "lmqc * lmqi / 2", 1 }, { "-1 + mrt", 1 },
-		{ "qi/qqi", 1 }, { " ( ( mrt ) ) ", 2 },
+		{ "qi/qqi", 1 }, { " ( ( mrt ) ) ", 2 }, { "gmi - oqpi", 5 }, { "lmqt", 2 },
+		{ "sqi * sqc", 93.75 },
 	};
 	bool ok;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -64,9 +67,14 @@ static size_t report(uint8_t *buf, size_t cap, struct igmpx_msg *m)
 static bool mt(const char *text, const uint8_t *b, const struct igmpx_msg *m, uint32_t dst)
 {
 	struct hx_match x;
+	char err[200];
+	bool ok;
 	if (!hx_match_parse(text, "test", 1, &x))
 		return false;
-	return hx_match_frame(&x, m, b, dst);
+	ok = hx_match_values(&x, &test_vars, err, sizeof(err)) &&
+	     hx_match_frame(&x, m, b, IP4(192, 0, 2, 2), dst);
+	hx_match_free(&x);
+	return ok;
 }
 
 static void test_match(void)
@@ -106,6 +114,114 @@ static void test_match(void)
 	CHECK(!mt("v2leave", b, &m, IP4(239, 1, 1, 1)), "a report is no leave");
 }
 
+/* Query fields: s=, qrv=, qqi=, mrt= (expressions), sources=, src=. */
+static void test_query_match(void)
+{
+	static const uint32_t src[] = { IP4(198, 51, 100, 1), IP4(198, 51, 100, 2) };
+	uint8_t b[256];
+	struct igmpx_msg m;
+	struct igmpx_wbuf w;
+	struct hx_match x;
+
+	/* A group-and-source query: Max Resp 1 s, S set, QRV 3, QQIC 125 s
+	 * (under 128: the code is the value). */
+	igmpx_wbuf_init(&w, b, sizeof(b));
+	igmpx_build_v3_query(&w, 10, IP4(239, 1, 1, 1), 0, 1, 3, 125, 2, src, 2);
+	igmpx_finish(&w);
+	igmpx_parse_to(b, w.len, IP4(239, 1, 1, 1), &m);
+	CHECK(mt("v3query group=239.1.1.1 s=1 qrv=robustness qqi=qi mrt=lmqi", b, &m,
+		 IP4(239, 1, 1, 1)), "every field as expected");
+	CHECK(!mt("v3query s=0", b, &m, IP4(239, 1, 1, 1)), "S is set");
+	CHECK(!mt("v3query qrv=2", b, &m, IP4(239, 1, 1, 1)), "QRV is 3");
+	CHECK(!mt("v3query qqi=qi / 2", b, &m, IP4(239, 1, 1, 1)), "QQI is 125");
+	CHECK(!mt("v3query mrt=qri", b, &m, IP4(239, 1, 1, 1)), "Max Resp is 1 s, not 10");
+	CHECK(mt("v3query sources=198.51.100.2,198.51.100.1", b, &m, IP4(239, 1, 1, 1)),
+	      "sources as a set");
+	CHECK(!mt("v3query sources=198.51.100.1", b, &m, IP4(239, 1, 1, 1)), "one source short");
+	CHECK(mt("v3query nsources=2", b, &m, IP4(239, 1, 1, 1)), "two sources");
+	CHECK(mt("v3query src=192.0.2.2", b, &m, IP4(239, 1, 1, 1)), "from the IUT");
+	CHECK(!mt("v3query src=192.0.2.3", b, &m, IP4(239, 1, 1, 1)), "from another router");
+	CHECK(!mt("v3query group=0.0.0.0", b, &m, IP4(239, 1, 1, 1)), "not a general query");
+	/* Code 0x80 is the floating point 128: Max Resp 12.8 s, QQI 128 s. */
+	igmpx_wbuf_init(&w, b, sizeof(b));
+	igmpx_build_v3_query(&w, 0x80, 0, 0, 0, 2, 0x80, 0, NULL, 0);
+	igmpx_finish(&w);
+	igmpx_parse_to(b, w.len, IP4(224, 0, 0, 1), &m);
+	CHECK(mt("v3query group=0.0.0.0 mrt=12.8 qqi=128 nsources=0", b, &m, IP4(224, 0, 0, 1)),
+	      "floating codes decoded");
+	CHECK(!mt("v3query mrt=14", b, &m, IP4(224, 0, 0, 1)), "14 s is another code (13.6 or 14.4 s)");
+	CHECK(mt("v3query mrt=13", b, &m, IP4(224, 0, 0, 1)), "13 s has no exact code: its nearest, 12.8 s");
+	/* v2 queries: linear Max Resp in tenths. */
+	igmpx_wbuf_init(&w, b, sizeof(b));
+	igmpx_build_v12(&w, IGMPX_T_QUERY, 5, IP4(239, 1, 1, 1));
+	igmpx_finish(&w);
+	igmpx_parse_to(b, w.len, IP4(239, 1, 1, 1), &m);
+	CHECK(mt("v2query group=239.1.1.1 mrt=lmqi/2", b, &m, IP4(239, 1, 1, 1)), "v2 Max Resp");
+	CHECK(!mt("v2query mrt=lmqi", b, &m, IP4(239, 1, 1, 1)), "v2 Max Resp 0.5 s, not 1");
+	/* Fields of one version's query refused on others. */
+	CHECK(!hx_match_parse("v2query s=1", "t", 1, &x), "s= on v2");
+	CHECK(!hx_match_parse("query qrv=2", "t", 1, &x), "qrv= on any query");
+	CHECK(!hx_match_parse("v3report mrt=1", "t", 1, &x), "mrt= on a report");
+	CHECK(!hx_match_parse("v3query s=2", "t", 1, &x), "s=2");
+	CHECK(!hx_match_parse("v3query mrt=lmqx", "t", 1, &x), "unknown name");
+	CHECK(!hx_match_parse("v3query src=192.0.2", "t", 1, &x), "bad src");
+}
+
+/* The state format (the profile's state command) and expect_state wants. */
+static void test_state(void)
+{
+	struct hx_gstate want, got;
+	char err[300], why[200];
+
+	CHECK(hx_gstate_parse("239.1.1.1 exclude v3 timer=4.5 running=198.51.100.1 stopped=",
+			      false, NULL, &got, err, sizeof(err)), "state line: %s", err);
+	CHECK(got.mode == HX_MODE_EXCLUDE && got.compat == 3 && fabs(got.timer - 4.5) < 1e-9 &&
+	      got.nrunning == 1 && got.nstopped == 0, "state line fields");
+	CHECK(hx_gstate_parse("239.1.1.1 exclude running=198.51.100.1+2", true, &V, &want, err,
+			      sizeof(err)), "want: %s", err);
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS,
+	      "two running wanted, one held");
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 exclude running=198.51.100.1 stopped= timer<=lmqt+3",
+			      true, &V, &want, err, sizeof(err)), "want: %s", err);
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_SAME, "same state");
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 exclude timer<=lmqt", true, &V, &want, err, sizeof(err)),
+	      "want: %s", err);
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS,
+	      "timer 4.5 s is over LMQT 2 s");
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 include", true, &V, &want, err, sizeof(err)), "include");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS, "mode");
+	CHECK(hx_gstate_compare(&want, NULL, &V, why, sizeof(why)) == HX_STATE_DIFFERS, "absent");
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 absent", true, &V, &want, err, sizeof(err)), "absent");
+	CHECK(hx_gstate_compare(&want, NULL, &V, why, sizeof(why)) == HX_STATE_SAME, "absent held");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS, "present");
+	hx_gstate_free(&want);
+	hx_gstate_free(&got);
+	/* A router that does not show the compatibility mode or the timer. */
+	CHECK(hx_gstate_parse("239.1.1.1 include running=198.51.100.1", false, NULL, &got, err,
+			      sizeof(err)), "plain line");
+	CHECK(hx_gstate_parse("239.1.1.1 include v2", true, &V, &want, err, sizeof(err)), "v2");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_UNKNOWN &&
+	      strstr(why, "compatibility"), "compat not shown: %s", why);
+	hx_gstate_free(&want);
+	hx_gstate_free(&got);
+	/* Bad lines, each refused with a reason. */
+	static const char *const bad[] = { "", "10.1.1.1 include", "239.1.1.1", "239.1.1.1 both",
+					   "239.1.1.1 include running=1.2.3", "239.1.1.1 include v4",
+					   "239.1.1.1 include timer=x", "239.1.1.1 absent v3" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(!hx_gstate_parse(bad[i], false, NULL, &got, err, sizeof(err)) && *err,
+		      "\"%s\" refused", bad[i]);
+	}
+	CHECK(!hx_gstate_parse("239.1.1.1 include timer<=lmqx", true, &V, &want, err, sizeof(err)),
+	      "unknown name in a want");
+	CHECK(!hx_gstate_parse("239.1.1.1 absent", false, NULL, &got, err, sizeof(err)),
+	      "absent is a want's word, not the router's");
+}
+
 /* nsources=, address lists and ranges (join sources:, groups:, cover:). */
 static void test_lists(void)
 {
@@ -120,9 +236,9 @@ static void test_lists(void)
 	report(b, sizeof(b), &m);
 	CHECK(hx_match_parse("v3report group=232.1.1.1 nsources=2", "t", 1, &x), "nsources parses");
 	x.nsrc = 2;     /* the engine's value of the expression */
-	CHECK(hx_match_frame(&x, &m, b, IP4(224, 0, 0, 22)), "record with 2 sources");
+	CHECK(hx_match_frame(&x, &m, b, IP4(192, 0, 2, 2), IP4(224, 0, 0, 22)), "record with 2 sources");
 	x.nsrc = 1;
-	CHECK(!hx_match_frame(&x, &m, b, IP4(224, 0, 0, 22)), "not 1 source");
+	CHECK(!hx_match_frame(&x, &m, b, IP4(192, 0, 2, 2), IP4(224, 0, 0, 22)), "not 1 source");
 	hx_match_free(&x);
 	CHECK(!hx_match_parse("v2report nsources=1", "t", 1, &x), "nsources= on v2");
 	CHECK(!hx_match_parse("v3report nsources=bogus", "t", 1, &x), "nsources= unknown name");
@@ -294,6 +410,8 @@ int main(void)
 	test_expr();
 	test_match();
 	test_lists();
+	test_query_match();
+	test_state();
 	test_profile();
 	test_case();
 	printf("%d passed, %d failed\n", passed, failed);
