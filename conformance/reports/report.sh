@@ -2,9 +2,11 @@
 # conformance/reports/report.sh [--iut PROFILE.ini] [--name NAME] [--to DIR]
 #                               [--notes FILE] [--filter 'ID-GLOB'] [-j N]
 #
-# Runs the host suite (conformance/host/) against the IUT of PROFILE (default:
+# Runs the suite of the profile's role (conformance/host/ or
+# conformance/router/) against the IUT of PROFILE (default:
 # conformance/iut/linux-host.ini, the kernel of this machine in a network
-# namespace) and writes its report:
+# namespace; conformance/iut/linux-bridge.ini is its bridge querier) and
+# writes its report:
 #
 #   DIR/NAME.md         per case: verdict, level, RFC section, time and the
 #                       evidence capture; then every verdict other than PASS
@@ -48,6 +50,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$name" ] || name=$(basename "$iut" .ini)
+suite=conformance/host
+grep -qE '^[[:space:]]*role[[:space:]]*=[[:space:]]*router' "$iut" 2>/dev/null && suite=conformance/router
 igmpx=${IGMPX:-$top/build/harness/igmpx}
 [ -x "$igmpx" ] || igmpx=$(command -v igmpx) || { echo "report.sh: no igmpx (build first)" >&2; exit 2; }
 igmpx=$(realpath "$igmpx") || exit 2
@@ -63,7 +67,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/out"
 "$igmpx" run -j "$jobs" --iut "$iut" --out "$tmp/out" --junit "$tmp/junit.xml" \
-	${filter:+--filter "$filter"} conformance/host > "$tmp/log" 2>&1
+	${filter:+--filter "$filter"} "$suite" > "$tmp/log" 2>&1
 rc=$?
 cat "$tmp/log"
 if [ ! -s "$tmp/out/summary.txt" ] || [ "$rc" -gt 1 ]; then
@@ -93,7 +97,7 @@ awk -v f="$notes" '
 		printf "%s:%d: category \"%s\": deviation, ambiguity or harness\n", f, NR, $3; bad = 1 }
 	  if (NF < 4) { printf "%s:%d: no explanation after the category\n", f, NR; bad = 1 } }
 	END { exit bad }' "$notes" || exit 1
-"$igmpx" list conformance/host | awk '{ print $1 }' | sort > "$tmp/ids"
+"$igmpx" list "$suite" | awk '{ print $1 }' | sort > "$tmp/ids"
 awk '!/^[ \t]*(#|$)/ && $1 != "late" { print $1 }' "$notes" | sort -u | comm -13 "$tmp/ids" - > "$tmp/stray"
 if [ -s "$tmp/stray" ]; then
 	echo "report.sh: $notes explains cases that do not exist: $(tr '\n' ' ' < "$tmp/stray")" >&2
