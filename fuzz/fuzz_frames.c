@@ -4,8 +4,10 @@
  * record=IS_EX sources=A,B"), a newline, then an Ethernet frame as the
  * IUT might send it.  The frame goes through what the harness does with
  * each frame it receives (run_record: the IPv4 packet found, the message
- * parsed, the content rules, the frame described for the verdict), then
- * is matched as an expectation would match it. */
+ * parsed, the content rules, a router's query held to its profile, the
+ * frame described for the verdict), then is matched as an expectation
+ * would match it.  The first octet of the match chooses the profile's
+ * role: odd, a router (the query checks run), even, a host. */
 #include "run.h"
 
 #include <stdlib.h>
@@ -16,8 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nl = memchr(data, '\n', size);
+	static struct hx_profile host = { .role = "host", .robustness = 2, .query_interval = 125,
+					  .query_response_interval = 10, .lmqi = 1 };
+	static struct hx_profile router = { .role = "router", .robustness = 2, .query_interval = 125,
+					    .query_response_interval = 10, .lmqi = 1 };
 	struct hx_case c = { .id = "FUZZ" };
-	struct run r = { .c = &c };
+	struct run r = { .c = &c, .p = size && data[0] & 1 ? &router : &host };
 	struct hx_match m;
 	struct frame *f;
 	char *text, what[300];

@@ -196,7 +196,7 @@ struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, s
 			rel(r, t), ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
 			fd[i].text, what);
 	}
-	if (!strcmp(r->p->role, "router") && f->m.status == IGMPX_OK)
+	if (r->p && !strcmp(r->p->role, "router") && f->m.status == IGMPX_OK)
 		router_query_check(r, f, what);
 	return f;
 }
@@ -504,7 +504,8 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 		return buf;
 	}
 	if (c->ssm_aware && !p->ssm_aware) {
-		snprintf(buf, cap, "a rule of SSM-aware hosts; the profile says the IUT is not one");
+		snprintf(buf, cap, "a rule of SSM-aware %ss (RFC 4604); the profile says the IUT is not one",
+			 c->role);
 		return buf;
 	}
 	for (size_t i = 0; i < c->nsteps; i++) {

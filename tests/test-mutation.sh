@@ -16,7 +16,10 @@
 # behind: namespaces, links, processes, scratch folders.  Root only (exit
 # 77, skipped, otherwise).  MUTATION_OUT=DIR keeps every run's log, JUnit
 # file and captures in DIR/MODE (default: removed at the end);
-# MUTATION_FAULTS and MUTATION_LIST choose other faults or cases.
+# MUTATION_FAULTS and MUTATION_LIST choose other faults or cases;
+# MUTATION_PROFILE, MUTATION_IUT (its program) and MUTATION_NAME another IUT
+# with faults: tests/CMakeLists.txt runs the router suite's mutation test
+# (conformance.router.mutation) so, against test-iuts/igmpx-badrouter.
 #
 # Faults (test-iuts/badhost.c): late dst nora checksum ttl noretx rectype
 # nogsq silent noleave; crash is left out (its verdict is ERROR, not FAIL:
@@ -28,15 +31,17 @@ igmpx=$build/harness/igmpx
 list=${MUTATION_LIST:-tests/harness/mutation.list}
 faults=${MUTATION_FAULTS:-late dst nora checksum ttl noretx rectype nogsq silent noleave}
 jobs=${MUTATION_JOBS:-$(($(echo $faults | wc -w) + 1))}
-profile=tests/harness/badhost.ini
+profile=${MUTATION_PROFILE:-tests/harness/badhost.ini}
+iut=${MUTATION_IUT:-igmpx-badhost}         # the IUT's program, in $build/test-iuts
+name=${MUTATION_NAME:-conformance.mutation}
 fails=0
 cd "$root" || exit 1
 
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-[ -x "$igmpx" ] && [ -x "$build/test-iuts/igmpx-badhost" ] || { echo "FAIL: build $build first"; exit 1; }
-export PATH="$build/test-iuts:$PATH"   # the profile starts igmpx-badhost
+[ -x "$igmpx" ] && [ -x "$build/test-iuts/$iut" ] || { echo "FAIL: build $build first"; exit 1; }
+export PATH="$build/test-iuts:$PATH"   # the profile starts $iut
 tmp=$(mktemp -d /tmp/igmpx-mut.XXXXXX)
 cleanup() {   # an interrupted test stops its runs (igmpx cleans up on SIGINT)
 	for f in "$tmp"/*/pid; do [ -f "$f" ] && kill -INT "$(cat "$f")" 2>/dev/null; done
@@ -165,10 +170,10 @@ done
 # before it exits.
 left=$(comm -13 <(echo "$before") <(orphans))
 [ -z "$left" ] && ok "no namespace or link left" || fail "left behind: $left"
-procs=$(pgrep -a -f "igmpx-badhost .*$tmp/|igmpx-member --send $tmp/" || true)
+procs=$(pgrep -a -f "$iut .*$tmp/|igmpx-member --send $tmp/" || true)
 [ -z "$procs" ] && ok "no IUT process left" || fail "processes left: $procs"
 scratch=$(ls -d "$tmp"/*/tmp/igmpx-* 2>/dev/null || true)
 [ -z "$scratch" ] && ok "no scratch folder left" || fail "scratch folders left: $scratch"
 
 echo "run time: $took s"
-[ $fails = 0 ] && echo "PASS: conformance.mutation" || { echo "FAIL: conformance.mutation ($fails)"; exit 1; }
+[ $fails = 0 ] && echo "PASS: $name" || { echo "FAIL: $name ($fails)"; exit 1; }
