@@ -52,7 +52,7 @@ mkdir -p "$seeds"/{desc,case,profile}
 "$fb/fuzz/fuzz-seeds" "$seeds" "$fb"/pcaps/*.pcap "$top"/pcaps/linux/*.pcap "$top"/pcaps/tcpdump/*.pcap |
 	tail -1
 for f in "$top"/pcaps/*/*.gen; do cp "$f" "$seeds/desc/$(basename "$(dirname "$f")")-$(basename "$f")"; done
-cp "$top"/conformance/host/*.yaml "$top"/tests/harness/*.yaml "$seeds/case/"
+cp "$top"/conformance/host/*.yaml "$top"/conformance/router/*.yaml "$top"/tests/harness/*.yaml "$seeds/case/"
 cp "$top"/conformance/iut/*.ini "$top"/tests/harness/*.ini "$seeds/profile/"
 # Seed folders of raw packets serve the sequence targets as one-packet
 # captures (the record header put in front).

@@ -3,7 +3,7 @@
  *   id: H3-GQ-RESPONSE                  title: ...
  *   rfc: RFC 9776 §5.2                  level: MUST | SHOULD | MAY | NEG
  *   role: host | router                 versions: [3]
- *   ssm_aware: true                     (a rule of SSM-aware hosts, RFC 4604: SKIP
+ *   ssm_aware: true                     (a rule of SSM-aware systems, RFC 4604: SKIP
  *                                        when the profile says ssm_aware = no)
  *   deadline: 30                        (seconds; default 60)
  *   steps:
