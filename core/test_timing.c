@@ -29,11 +29,14 @@ static struct igmpx_tfinding found[256];
 static size_t nfound;
 static struct igmpx_link_event evs[256];
 
+static unsigned startup_ds;         /* the next start()'s Startup Query Interval, 0: QI/4 */
+
 static void start(unsigned tolerance_ms)
 {
 	struct igmpx_link_config cfg;
 	igmpx_link_config_defaults(&cfg);
 	cfg.tolerance_ms = tolerance_ms;
+	cfg.startup_ds = startup_ds;
 	igmpx_link_free(link);
 	link = igmpx_link_new(&cfg);
 	igmpx_link_free(twin);
@@ -116,6 +119,15 @@ static void v3query(double s, uint32_t src, uint32_t group, uint8_t mrc, uint8_t
 	igmpx_wbuf_init(&w, buf, sizeof(buf));
 	igmpx_build_v3_query(&w, mrc, group, 0, 0, qrv, qqic, 0, NULL, 0);
 	feed(s, src, group ? group : IP4(224, 0, 0, 1), &w);
+}
+
+/* A Group-and-Source query for S1, S flag clear. */
+static void v3gssq(double s, uint32_t src, uint32_t group, uint8_t mrc)
+{
+	uint32_t srcs[1] = { S1 };
+	igmpx_wbuf_init(&w, buf, sizeof(buf));
+	igmpx_build_v3_query(&w, mrc, group, 0, 0, 2, 125, 1, srcs, 1);
+	feed(s, src, group, &w);
 }
 
 static void v12(double s, uint32_t src, uint8_t type, uint8_t code, uint32_t group)
@@ -219,6 +231,17 @@ static void test_intervals(void)
 		CHECK(count(IGMPX_RULE_query_interval, 0) == (unsigned)b, "only one");
 		CHECK(evs[5].querier_frame == 4, "querier_frame");
 	}
+	/* A configured Startup Query Interval (8 s here, not QI/4 = 5 s):
+	 * 8 s is right, 5 s is not. */
+	for (int b = 0; b <= 1; b++) {
+		const double conf[] = { 0, 8, 28, 48, 68 };
+		startup_ds = 80;
+		start(0);
+		for (int i = 0; i < 5; i++)
+			v3query(b ? good[i] : conf[i], R1, 0, 100, 2, 20);
+		CHECK(count(IGMPX_RULE_startup_queries, 2) == (unsigned)b, "configured startup %d", b);
+		startup_ds = 0;
+	}
 	/* A capture starting after the startup: periodic from the first gap. */
 	start(0);
 	for (int i = 0; i < 4; i++)
@@ -264,6 +287,21 @@ static void test_lmq(void)
 	CHECK(count(IGMPX_RULE_lmq_interval, 6) == 1, "2 s apart");
 	leave_v3(good, ten, 0, 30);
 	CHECK(count(IGMPX_RULE_lmq_count, 3) == 1, "no query at all");
+	/* Table 9, EXCLUDE (X, Y) + TO_IN (A): Q(G, X-A) goes out with each
+	 * Q(G); the Group-and-Source queries are not the sequence's. */
+	start(0);
+	v3query(0, R1, 0, 100, 2, 125);
+	v3report(1, H1, 2, G1, 0);
+	v3report(19.8, H1, 3, G1, 0);
+	v3report(20, H1, 3, G1, 0);
+	v3query(20.01, R1, G1, 10, 2, 125);
+	v3gssq(20.01, R1, G1, 10);
+	v3query(21.01, R1, G1, 10, 2, 125);
+	v3gssq(21.01, R1, G1, 10);
+	finish(30);
+	CHECK(nfound == 0, "Q(G) with Q(G,X) beside it: a clean sequence");
+	if (nfound)
+		dump();
 	/* The capture ends before the window: not judged. */
 	leave_v3(good, ten, 0, 21);
 	CHECK(count(IGMPX_RULE_lmq_count, 0) == 0, "open at the end");

@@ -275,6 +275,11 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 
 	if (!m || m->querier != p->src)
 		return;
+	/* A Group-and-Source query is not one of the Group-Specific Queries
+	 * of the sequence, though it may go out with them (RFC 9776 Table 9:
+	 * "Send Q(G,X-A), Send Q(G)"; §6.6.3.2). */
+	if (p->m.kind == IGMPX_K_V3_QUERY && p->m.u.v3q.nsrc)
+		return;
 	gap = o->t - m->last_t;
 	if (m->count && gap <= SAME_ROUND_US + tol && s != m->last_s)
 		return;

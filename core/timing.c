@@ -265,7 +265,8 @@ static bool querier_was_quiet(const struct igmpx_link *l, const struct tq_querie
  * General Query does not come one QI after its first. */
 static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, uint64_t qi)
 {
-	uint64_t sqi = qi / 4, tol = tq_tol(o->l);
+	uint64_t sqi = o->l->cfg.startup_ds ? (uint64_t)o->l->cfg.startup_ds * US_PER_S / 10 : qi / 4;
+	uint64_t tol = tq_tol(o->l);
 	unsigned sqc = querier_rv(o->l, q);
 
 	if (q->startup < 0)
@@ -275,8 +276,9 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 	if (q->n_gq < sqc && tq_diff(gap, sqi) > tol) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
 			"startup General Query %u of %u comes %s s after the previous, "
-			"Startup Query Interval QI/4 = %s s (tolerance %u ms)", q->n_gq + 1, sqc,
-			tq_s(gap), tq_s(sqi), o->l->cfg.tolerance_ms);
+			"Startup Query Interval %s%s s (tolerance %u ms)", q->n_gq + 1, sqc,
+			tq_s(gap), o->l->cfg.startup_ds ? "" : "QI/4 = ", tq_s(sqi),
+			o->l->cfg.tolerance_ms);
 		return true;
 	}
 	if (q->n_gq == sqc && tq_diff(gap, sqi) <= tol) {

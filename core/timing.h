@@ -21,6 +21,7 @@ struct igmpx_link_config {
 	unsigned query_interval_s;      /* 125 */
 	unsigned query_response_ds;     /* Query Response Interval, tenths: 100 */
 	unsigned lmqi_ds;               /* Last Member Query Interval, tenths: 10 */
+	unsigned startup_ds;            /* Startup Query Interval, tenths; 0: QI/4 (§8.6) */
 };
 void igmpx_link_config_defaults(struct igmpx_link_config *cfg);
 

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "ip.h"
 #include "pcapng.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -544,6 +545,58 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 	return NULL;
 }
 
+/* The timing rules of core/timing over the whole exchange (a router IUT):
+ * every frame of the case, the harness's and the IUT's, fed to the link
+ * model the dissector uses, with the profile's timers; a finding about a
+ * frame of the IUT's is a verdict (its rule's level), and a comment on the
+ * frame.  Findings about the harness's own frames (a rival querier it
+ * plays) are not the IUT's. */
+static void timing_judge(struct run *r)
+{
+	struct igmpx_link_config cfg;
+	struct igmpx_tfinding tf[16];
+	struct igmpx_link *l;
+	uint64_t last = 0;
+
+	igmpx_link_config_defaults(&cfg);
+	cfg.tolerance_ms = r->p->tolerance_ms;
+	cfg.robustness = (unsigned)r->p->robustness;
+	cfg.query_interval_s = (unsigned)(r->p->query_interval + 0.5);
+	cfg.query_response_ds = (unsigned)(r->p->query_response_interval * 10 + 0.5);
+	cfg.lmqi_ds = (unsigned)(r->p->lmqi * 10 + 0.5);
+	cfg.startup_ds = (unsigned)(r->p->sqi * 10 + 0.5);
+	if (!(l = igmpx_link_new(&cfg)))
+		return;
+	for (guint i = 0; i <= r->frames->len; i++) {
+		size_t n = 0;
+		if (i < r->frames->len) {
+			const struct frame *f = g_ptr_array_index(r->frames, i);
+			size_t iplen;
+			const uint8_t *ip = hx_ip_of(1, f->bytes, f->len, &iplen);
+			struct igmpx_link_event ev;
+			if (!f->igmp || !ip)
+				continue;
+			last = (f->t - r->t0) / 1000;
+			n = igmpx_link_feed(l, i + 1, last, ip, iplen, &ev, tf, 16);
+		} else {
+			n = igmpx_link_finish(l, last, tf, 16);
+		}
+		for (size_t k = 0; k < n && k < 16; k++) {
+			const struct igmpx_rule_info *ri = &igmpx_rules[tf[k].rule];
+			struct frame *f = run_frame_at(r, (int)tf[k].frame - 1);
+			if (!f || f->dir != 1 || ri->severity == IGMPX_SEV_CHAT)
+				continue;
+			run_comment(f, "igmpx: %s %s: %s", igmpx_severity_name(ri->severity), ri->id,
+				    tf[k].text);
+			run_verdict(r, ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL : HX_WARN,
+				    "frame %u at +%.3f s breaks %s (%s %s, %s): %s", tf[k].frame,
+				    rel(r, f->t), ri->id, ri->rfc, ri->section, igmpx_level_name(ri->level),
+				    tf[k].text);
+		}
+	}
+	igmpx_link_free(l);
+}
+
 static void write_pcapng(struct run *r)
 {
 	char path[PATH_MAX], err[256];
@@ -831,6 +884,8 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		run_verdict(&r, HX_ERROR, "the IUT (start = %s) was still there 2 s after SIGTERM: "
 			    "killed", p->start);
 	g_ptr_array_sort(r.frames, by_time);
+	if (!strcmp(p->role, "router") && !r.aborted && !*stop)
+		timing_judge(&r);
 	if (o->out_dir)
 		write_pcapng(&r);
 	hx_link_close(r.link);

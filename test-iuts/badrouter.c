@@ -18,7 +18,8 @@
  *     Non-Querier for the Other Querier Present Interval, each such query
  *     restarting the timer; when it runs out, it queries again at once.  A
  *     query's non-zero QRV becomes its Robustness Variable (§4.1.6); as a
- *     Non-Querier it adopts the QQI too (§4.1.7).
+ *     Non-Querier it adopts the QQI too (§4.1.7); its Group Membership and
+ *     Other Querier Present Intervals follow (§8.4, §8.5).
  *   - State (§6.2-§6.6, badrouter-state.c): Tables 8, 9 and 10, the
  *     specific queries of §6.6.3 (LMQC of them LMQI apart, Max Resp LMQI,
  *     to the group, the S flag and the split of §6.6.3.1 and §6.6.3.2).
@@ -126,6 +127,14 @@ void send_query(struct router *r, uint32_t group, bool s, const uint32_t *src, u
 			group ? ntoa(group, a) : "all", n);
 }
 
+/* GMI and OQPI follow RV, QI and QRI (RFC 9776 §8.4, §8.5: MUST): again
+ * whenever the router adopts a querier's QRV or QQI. */
+static void derive(struct router *r)
+{
+	r->gmi = r->rv * r->qi + 2 * r->qri;
+	r->oqpi = r->rv * r->qi + r->qri / 2;
+}
+
 /* ---- Input ------------------------------------------------------------------- */
 
 static void on_query(struct router *r, const struct igmpx_msg *m, const uint8_t *b,
@@ -136,19 +145,26 @@ static void on_query(struct router *r, const struct igmpx_msg *m, const uint8_t 
 
 	if (from == r->addr)
 		return;
-	if (m->kind == IGMPX_K_V3_QUERY && m->u.v3q.qrv)
+	if (m->kind == IGMPX_K_V3_QUERY && m->u.v3q.qrv && m->u.v3q.qrv != r->rv) {
 		r->rv = m->u.v3q.qrv;
-	if (!group && from < r->addr) {     /* §6.6.2 */
+		derive(r);
+	}
+	bool lower = !group && from < r->addr;  /* §6.6.2 */
+	if (lower) {
 		if (r->querier)
 			fprintf(stderr, "badrouter: General Query from lower %s: Non-Querier\n",
 				ntoa(from, a));
 		r->querier = false;
-		r->oqp_until = now() + r->oqpi;
 		if (!(r->faults & F_KEEPQUERY))
 			r->gq_at = 0;
 	}
-	if (!r->querier && m->kind == IGMPX_K_V3_QUERY && m->u.v3q.qqic)
+	if (!r->querier && m->kind == IGMPX_K_V3_QUERY && m->u.v3q.qqic &&
+	    igmpx_code_decode(m->u.v3q.qqic) != r->qi) {
 		r->qi = igmpx_code_decode(m->u.v3q.qqic);
+		derive(r);
+	}
+	if (lower)                          /* with the QRV and QQI just adopted */
+		r->oqp_until = now() + r->oqpi;
 	if (group && m->kind == IGMPX_K_V3_QUERY) {
 		uint32_t src[MAX_SOURCES];
 		unsigned n = m->u.v3q.nsrc_present < MAX_SOURCES ? m->u.v3q.nsrc_present : MAX_SOURCES;
