@@ -547,10 +547,27 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 
 /* The timing rules of core/timing over the whole exchange (a router IUT):
  * every frame of the case, the harness's and the IUT's, fed to the link
- * model the dissector uses, with the profile's timers; a finding about a
- * frame of the IUT's is a verdict (its rule's level), and a comment on the
- * frame.  Findings about the harness's own frames (a rival querier it
- * plays) are not the IUT's. */
+ * model the dissector uses, with the profile's timers; a finding of a
+ * querier's rule about a frame of the IUT's is a verdict (its rule's
+ * level), and a comment on the frame.  Findings about the harness's own
+ * frames (a rival querier it plays) are not the IUT's; nor are the host
+ * rules: a router's own host stack may report (the Linux bridge joins
+ * 224.0.0.106), and the model cannot know which queries that stack hears. */
+static bool querier_rule(enum igmpx_rule rule)
+{
+	switch (rule) {
+	case IGMPX_RULE_querier_not_lowest:
+	case IGMPX_RULE_query_interval:
+	case IGMPX_RULE_startup_queries:
+	case IGMPX_RULE_lmq_count:
+	case IGMPX_RULE_lmq_interval:
+	case IGMPX_RULE_lmq_max_resp:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void timing_judge(struct run *r)
 {
 	struct igmpx_link_config cfg;
@@ -584,7 +601,7 @@ static void timing_judge(struct run *r)
 		for (size_t k = 0; k < n && k < 16; k++) {
 			const struct igmpx_rule_info *ri = &igmpx_rules[tf[k].rule];
 			struct frame *f = run_frame_at(r, (int)tf[k].frame - 1);
-			if (!f || f->dir != 1 || ri->severity == IGMPX_SEV_CHAT)
+			if (!f || f->dir != 1 || !querier_rule(tf[k].rule))
 				continue;
 			run_comment(f, "igmpx: %s %s: %s", igmpx_severity_name(ri->severity), ri->id,
 				    tf[k].text);
