@@ -130,6 +130,10 @@ bool hx_match_values(struct hx_match *m, const struct hx_vars *v, char *err, siz
 			snprintf(err, errlen, "nsources=: %s", why);
 			return false;
 		}
+		if (d > 65535) {
+			snprintf(err, errlen, "nsources=%s is %g, over 65535", m->nsrc_expr, d);
+			return false;
+		}
 		m->nsrc = (int)d;
 	}
 	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
@@ -138,6 +142,13 @@ bool hx_match_values(struct hx_match *m, const struct hx_vars *v, char *err, siz
 			continue;
 		if (!hx_expr_eval(e[i].expr, v, e[i].out, why, sizeof(why))) {
 			snprintf(err, errlen, "%s=: %s", e[i].key, why);
+			return false;
+		}
+		/* Past what a code can say (QQIC 31744 s, Max Resp 3174.4 s, QRV 7,
+		 * sent as 0 above): no frame can match, and the conversions to
+		 * codes stay defined. */
+		if (*e[i].out > 1e6) {
+			snprintf(err, errlen, "%s=%s is %g, over 1000000", e[i].key, e[i].expr, *e[i].out);
 			return false;
 		}
 	}
