@@ -499,6 +499,7 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 	 * when that look began (said as "late:", as a frame after its window
 	 * is). */
 	bool late_look = false;
+	unsigned looks = 0;
 	while (!r->aborted && !*r->stop) {
 		struct hx_gstate got;
 		bool found;
@@ -517,6 +518,7 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 		}
 		g_free(out);
 		seen_at = at;
+		looks++;
 		cmp = hx_gstate_compare(&want, found ? &got : NULL, &r->vars, why, sizeof(why));
 		if (found)
 			hx_gstate_free(&got);
@@ -529,7 +531,9 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 		run_pump(r, MIN(hx_now_ns() + 50000000u, hi), NULL, NULL);
 	}
 	hx_gstate_free(&want);
-	if (r->aborted || *r->stop || (cmp == HX_STATE_SAME && seen_at <= hi))
+	/* A window already over when the step begins (the steps before it
+	 * took longer) is judged by its first look, the earliest there is. */
+	if (r->aborted || *r->stop || (cmp == HX_STATE_SAME && (seen_at <= hi || looks == 1)))
 		return;
 	if (cmp == HX_STATE_SAME && late_look) {
 		enum hx_verdict lv = seen_at <= hi + (uint64_t)r->p->tolerance_ms * 1000000u
