@@ -53,17 +53,23 @@ exit_agrees() {
 		fail "exit $2, but the verdicts say $want"
 }
 
+# builtin_tshark ARGS: tshark with Wireshark's own IGMP dissector on
+# protocol 2.  An igmpx.so installed in Wireshark's global folder (./dev run)
+# is loaded even for root and takes protocol 2 over, so the igmp.* fields
+# would be empty: it is told to hand protocol 2 back.
+builtin_tshark() {
+	local back=()
+	tshark -G protocols 2>/dev/null | grep -q '	igmpx$' && back=(-o igmpx.take_over:FALSE)
+	tshark "${back[@]}" "$@"
+}
+
 # answer_delay PCAPNG QUERY REPORT GROUP: seconds from the first frame of
 # IGMP type QUERY the harness sent (192.0.2.1) to the first of type REPORT
 # for GROUP the IUT sent after it, from the frames' own times; "none" if no
 # such answer.  Read with Wireshark's built-in IGMP dissector, so that the
 # judgement is checked by other code than igmpx's.
 answer_delay() {
-	# An igmpx.so installed in Wireshark's global folder (./dev run) is
-	# loaded even for root: it is told to hand protocol 2 back.
-	local back=()
-	tshark -G protocols 2>/dev/null | grep -q '	igmpx$' && back=(-o igmpx.take_over:FALSE)
-	tshark "${back[@]}" -r "$1" -T fields -e frame.time_relative -e ip.src -e igmp.type \
+	builtin_tshark -r "$1" -T fields -e frame.time_relative -e ip.src -e igmp.type \
 		-e igmp.maddr 2>/dev/null | awk -v q="$2" -v r="$3" -v g="$4" '
 		$2 == "192.0.2.1" && $3 == q && t0 == "" { t0 = $1; next }
 		t0 != "" && $2 == "192.0.2.2" && $3 == r && $4 == g {

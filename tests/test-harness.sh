@@ -112,7 +112,7 @@ v2)
 	*) fail "H2-LEAVE (SHOULD): $v, want PASS, WARN or INCONCLUSIVE" ;;
 	esac
 	if [ "$v" = PASS ]; then
-		tshark -r "$tmp/out/H2-LEAVE.pcapng" -Y 'igmp.type == 0x17 && ip.dst == 224.0.0.2' \
+		builtin_tshark -r "$tmp/out/H2-LEAVE.pcapng" -Y 'igmp.type == 0x17 && ip.dst == 224.0.0.2' \
 			-T fields -e igmp.maddr -e frame.comment 2>/dev/null >"$tmp/leave"
 		expect_in "$tmp/leave" '^239\.1\.9\.1.*h2-leave.yaml:[0-9]+ \(v2_leave\): matched' \
 			"H2-LEAVE: the matched leave in its evidence"

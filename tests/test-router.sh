@@ -61,7 +61,7 @@ done
 # bridge's queries from its address, the rival router's from 192.0.2.3 with
 # the MAC derived from it.
 ev=$tmp/rep/linux-bridge/R-ELECT-HIGHER.pcapng
-tshark -r "$ev" -T fields -e eth.src -e ip.src -e igmp.type -Y igmp >"$tmp/ev" 2>/dev/null
+builtin_tshark -r "$ev" -T fields -e eth.src -e ip.src -e igmp.type -Y igmp >"$tmp/ev" 2>/dev/null
 grep -qP '^\S+\t192\.0\.2\.2\t0x11' "$tmp/ev" && ok "evidence: the bridge's queries from 192.0.2.2" ||
 	fail "evidence: no query from 192.0.2.2"
 grep -qP '^02:00:c0:00:02:03\t192\.0\.2\.3\t0x11' "$tmp/ev" &&
