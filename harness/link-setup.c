@@ -463,6 +463,8 @@ int link_open_netns(struct hx_link *l, const struct hx_link_spec *s, char *err, 
 		       strerror(errno));
 		goto out;
 	}
+	if (s->join)
+		goto made;
 	if (netns_dir_ready(err, errlen) < 0)
 		goto out;
 	/* The name carries this process's pid and this link has not made it:
@@ -478,6 +480,7 @@ int link_open_netns(struct hx_link *l, const struct hx_link_spec *s, char *err, 
 	if (netns_create(l->netns_path, l->netns, orig, err, errlen) < 0)
 		goto out;
 	l->made_netns = true;
+made:
 	ns = open(l->netns_path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0) {
 		seterr(err, errlen, "cannot open namespace %s: %s", l->netns_path, strerror(errno));

@@ -57,9 +57,10 @@ static void make_mac(uint8_t mac[6], pid_t pid, const char *tag)
 	mac[5] = (uint8_t)h;
 }
 
-/* "igmpx-<pid>-<tag>" and "igmpx<pid>t<tag>", the pid cut to its last
+/* "igmpx-<pid>-<tag>" and "igmpx<pid>t<tag>" (a joining link:
+ * "igmpx<pid>s<tag>" in the namespace join), the pid cut to its last
  * digits when the interface name would pass 15 characters. */
-static void make_names(struct hx_link *l, pid_t pid, const char *tag)
+static void make_names(struct hx_link *l, pid_t pid, const char *tag, const char *join)
 {
 	char pids[24];
 	size_t room = IFNAMSIZ - 1 - strlen("igmpx") - 1 - strlen(tag);
@@ -69,12 +70,15 @@ static void make_names(struct hx_link *l, pid_t pid, const char *tag)
 	snprintf(pids, sizeof(pids), "%ld", (long)pid);
 	if (strlen(pids) > room)
 		p += strlen(pids) - room;
-	snprintf(l->netns, sizeof(l->netns), NETNS_PREFIX "%ld-%s", (long)pid, tag);
+	if (join)
+		snprintf(l->netns, sizeof(l->netns), "%s", join);
+	else
+		snprintf(l->netns, sizeof(l->netns), NETNS_PREFIX "%ld-%s", (long)pid, tag);
 	snprintf(l->netns_path, sizeof(l->netns_path), NETNS_DIR "/%s", l->netns);
 	/* Fits: strlen(p) <= room by the cut above. */
 	o = stpcpy(l->ifname, "igmpx");
 	o = stpcpy(o, p);
-	*o++ = 't';
+	*o++ = join ? 's' : 't';
 	strcpy(o, tag);
 }
 
@@ -108,13 +112,22 @@ struct hx_link *hx_link_open(const struct hx_link_spec *spec, char *err, size_t 
 		seterr(err, errlen, "out of memory for a link");
 		return NULL;
 	}
+	if (spec->join && (spec->attach != HX_ATTACH_NETNS ||
+			   strncmp(spec->join, NETNS_PREFIX, strlen(NETNS_PREFIX)) ||
+			   strchr(spec->join, '/') || strlen(spec->join) >= sizeof(l->netns))) {
+		seterr(err, errlen, "'%s' is no namespace of ours to join", spec->join);
+		free(l);
+		return NULL;
+	}
 	l->attach = spec->attach;
 	l->dev = spec->attach == HX_ATTACH_IFACE ? &link_dev_packet : &link_dev_tap;
 	l->fd = -1;
 	make_mac(l->mac, getpid(), tag);
+	if (spec->join)
+		l->mac[2] = 0x01;       /* not the MAC of the link whose namespace it joins */
 	switch (spec->attach) {
 	case HX_ATTACH_NETNS:
-		make_names(l, getpid(), tag);
+		make_names(l, getpid(), tag, spec->join);
 		rc = link_open_netns(l, spec, err, errlen);
 		break;
 	case HX_ATTACH_TAP:

@@ -34,6 +34,10 @@ struct hx_link_spec {
 				* when needed) */
 	uint32_t iut_addr, tester_addr;   /* host byte order; the /24 they share,
 					   * e.g. 192.0.2.2 and 192.0.2.1 */
+	const char *join;      /* NETNS only: put this link's TAP, "igmpx<pid>s<tag>",
+				* into the namespace of another link (its
+				* hx_link_netns) instead of a new one; that link
+				* keeps it and removes it.  NULL: a new namespace */
 };
 
 struct hx_link;
@@ -43,7 +47,8 @@ struct hx_link;
  * a TAP (IFF_TAP | IFF_NO_PI) in the harness's namespace, moves its kernel
  * side into the namespace and there brings lo up, disables IPv6 (all,
  * default and the TAP), sets rp_filter 0 (all, default and the TAP), puts
- * iut_addr/24 on the TAP and brings it up.
+ * iut_addr/24 on the TAP and brings it up.  With join: the same in that
+ * existing namespace, which closing this link leaves.
  * TAP: creates TAP NAME in the harness's namespace (or attaches to a
  * persistent TAP of that name the user made and bridged), IPv6 off on it,
  * link up, no addresses.  tag: for the tester's MAC only (may be NULL).

@@ -551,6 +551,71 @@ static void test_two(void)
 	hx_link_close(b);
 }
 
+/* A second link in the first's namespace (a router's source link): its TAP
+ * is there with its own address, a bridge of both TAPs carries a frame
+ * sent on it to the first, and closing it leaves the namespace to the
+ * first. */
+static void test_join(void)
+{
+	struct hx_link *a = open_netns("j"), *s = NULL;
+	struct hx_link_spec spec = { .attach = HX_ATTACH_NETNS, .tag = "j",
+				     .iut_addr = IP4(198, 51, 100, 2),
+				     .tester_addr = IP4(198, 51, 100, 1) };
+	char err[256], out[2048], want[64], sifn[16] = "";
+
+	if (!a)
+		return;
+	spec.join = "elsewhere";
+	CHECK(!hx_link_open(&spec, err, sizeof(err)) && strstr(err, "elsewhere"),
+	      "joining a namespace not of ours: '%s'", err);
+	spec.join = hx_link_netns(a);
+	s = hx_link_open(&spec, err, sizeof(err));
+	CHECK(s, "opening the joining link: %s", err);
+	if (!s) {
+		hx_link_close(a);
+		return;
+	}
+	snprintf(sifn, sizeof(sifn), "%s", hx_link_ifname(s));
+	snprintf(want, sizeof(want), "igmpx%lds%s", (long)getpid(), "j");
+	CHECK(!strcmp(sifn, want) || (strlen(sifn) == 15 && sifn[strlen(sifn) - 2] == 's'),
+	      "joining link's interface %s, want %s (or its cut)", sifn, want);
+	CHECK(!strcmp(hx_link_netns(s), hx_link_netns(a)), "namespace %s, want %s",
+	      hx_link_netns(s), hx_link_netns(a));
+	CHECK(memcmp(hx_link_mac(a), hx_link_mac(s), 6), "same tester MAC on both links");
+	sh_out(out, sizeof(out), "ip -n %s -4 -o addr show dev %s", hx_link_netns(a), sifn);
+	CHECK(strstr(out, "inet 198.51.100.2/24"), "address of %s: %s", sifn, out);
+	sh_out(out, sizeof(out), "ip netns exec %s cat /proc/sys/net/ipv4/conf/%s/rp_filter",
+	       hx_link_netns(a), sifn);
+	CHECK(!strcmp(out, "0\n"), "rp_filter of %s: '%s'", sifn, out);
+	/* A bridge of both TAPs carries a frame from the joining link to
+	 * the first. */
+	CHECK(sh("ip -n %s addr flush dev %s && ip -n %s addr flush dev %s && "
+		 "ip -n %s link add br0 type bridge && ip -n %s link set %s master br0 && "
+		 "ip -n %s link set %s master br0 && ip -n %s link set br0 up",
+		 hx_link_netns(a), hx_link_ifname(a), hx_link_netns(a), sifn, hx_link_netns(a),
+		 hx_link_netns(a), hx_link_ifname(a), hx_link_netns(a), sifn, hx_link_netns(a)),
+	      "bridging the two TAPs");
+	uint8_t f[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, buf[2048];
+	memcpy(f + 6, hx_link_mac(s), 6);
+	f[12] = 0x88, f[13] = 0xb5;     /* local experimental EtherType */
+	memcpy(f + 14, "igmpx-join", 10);
+	bool seen = false;
+	for (int i = 0; i < 50 && !seen; i++) {   /* until the ports forward */
+		CHECK(hx_link_send_at(s, 0, f, sizeof(f), NULL, err, sizeof(err)) == 0,
+		      "sending on the joining link: %s", err);
+		for (ssize_t n; !seen && (n = hx_link_recv(a, buf, sizeof(buf),
+							    hx_now_ns() + 100 * MS, NULL, err,
+							    sizeof(err))) > 0;)
+			seen = n >= 24 && !memcmp(buf + 14, "igmpx-join", 10);
+	}
+	CHECK(seen, "a frame sent on the joining link did not reach the first through the bridge");
+	hx_link_close(s);
+	CHECK(netns_exists(hx_link_netns(a)), "closing the joining link removed the namespace");
+	CHECK(!sh("ip -n %s link show dev %s", hx_link_netns(a), sifn), "TAP %s survived close",
+	      sifn);
+	hx_link_close(a);
+}
+
 /* A harness SIGKILLed after hx_link_open leaves its namespace (and what
  * runs in it); its parent removes them by name. */
 static void test_crash_cleanup(void)
@@ -843,6 +908,7 @@ int main(int argc, char **argv)
 	test_errors();
 	test_netns();
 	test_two();
+	test_join();
 	test_crash_cleanup();
 	test_private();
 	printf("harness.link: %d passed, %d failed\n", passed, failed);
