@@ -22,6 +22,7 @@
 
 struct hx_pcapng {
 	FILE *f;
+	unsigned nifaces;	/* Interface Description Blocks written */
 	int err;	/* first errno of a failed write, 0 if none */
 	char iobuf[1 << 16];
 };
@@ -82,11 +83,29 @@ static int finish(struct hx_pcapng *p, uint32_t total)
 	return 0;
 }
 
+static int write_idb(struct hx_pcapng *p, const char *ifname)
+{
+	const uint8_t tsresol = 9; /* 10^-9 s */
+	size_t namelen = ifname ? str_opt_len(ifname) : 0;
+	uint32_t total = (uint32_t)(12 + 8 + (ifname ? opt_size(namelen) : 0) + opt_size(1) + 4);
+
+	put32(p, BT_IDB);
+	put32(p, total);
+	put16(p, LINKTYPE_ETHERNET);
+	put16(p, 0);
+	put32(p, SNAPLEN);
+	if (ifname)
+		put_opt(p, OPT_IF_NAME, ifname, namelen);
+	put_opt(p, OPT_IF_TSRESOL, &tsresol, 1);
+	put_opt(p, OPT_ENDOFOPT, NULL, 0);
+	if (finish(p, total))
+		return -1;
+	return (int)p->nifaces++;
+}
+
 static int write_headers(struct hx_pcapng *p, const char *ifname)
 {
 	static const char appl[] = "igmpx";
-	const uint8_t tsresol = 9; /* 10^-9 s */
-	size_t namelen = ifname ? str_opt_len(ifname) : 0;
 	uint32_t total;
 	int64_t section_len = -1; /* not given: we write as we go */
 
@@ -101,18 +120,20 @@ static int write_headers(struct hx_pcapng *p, const char *ifname)
 	put_opt(p, OPT_ENDOFOPT, NULL, 0);
 	if (finish(p, total))
 		return -1;
+	return write_idb(p, ifname) < 0 ? -1 : 0;
+}
 
-	total = (uint32_t)(12 + 8 + (ifname ? opt_size(namelen) : 0) + opt_size(1) + 4);
-	put32(p, BT_IDB);
-	put32(p, total);
-	put16(p, LINKTYPE_ETHERNET);
-	put16(p, 0);
-	put32(p, SNAPLEN);
-	if (ifname)
-		put_opt(p, OPT_IF_NAME, ifname, namelen);
-	put_opt(p, OPT_IF_TSRESOL, &tsresol, 1);
-	put_opt(p, OPT_ENDOFOPT, NULL, 0);
-	return finish(p, total);
+int hx_pcapng_add_interface(struct hx_pcapng *p, const char *ifname)
+{
+	if (!p) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (p->err) {
+		errno = p->err;
+		return -1;
+	}
+	return write_idb(p, ifname);
 }
 
 struct hx_pcapng *hx_pcapng_open(const char *path, const char *ifname, char *err, size_t errlen)
@@ -147,7 +168,14 @@ fail:
 int hx_pcapng_write(struct hx_pcapng *p, uint64_t t_ns, const uint8_t *frame, size_t len, int dir,
 		    const char *const *comments, size_t ncomments)
 {
-	if (!p || (!frame && len) || (!comments && ncomments) || dir < 0 || dir > 2) {
+	return hx_pcapng_write_on(p, 0, t_ns, frame, len, dir, comments, ncomments);
+}
+
+int hx_pcapng_write_on(struct hx_pcapng *p, unsigned iface, uint64_t t_ns, const uint8_t *frame,
+		       size_t len, int dir, const char *const *comments, size_t ncomments)
+{
+	if (!p || (!frame && len) || (!comments && ncomments) || dir < 0 || dir > 2 ||
+	    iface >= p->nifaces) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -176,7 +204,7 @@ int hx_pcapng_write(struct hx_pcapng *p, uint64_t t_ns, const uint8_t *frame, si
 
 	put32(p, BT_EPB);
 	put32(p, (uint32_t)total);
-	put32(p, 0); /* the one interface */
+	put32(p, iface);
 	put32(p, (uint32_t)(t_ns >> 32));
 	put32(p, (uint32_t)t_ns);
 	put32(p, (uint32_t)caplen);

@@ -283,6 +283,40 @@ static void test_pcapng(void)
 	}
 }
 
+/* A second interface (a router's source link): its ID is 1, its frames
+ * carry it, a write on an interface not added is refused, and tshark
+ * names each frame's interface. */
+static void test_pcapng_two(void)
+{
+	uint8_t f[60] = { 1, 0, 0x5e, 1, 1, 1 };
+	char path[128], err[256], out[4096];
+
+	snprintf(path, sizeof(path), "%s/two.pcapng", tmpdir);
+	struct hx_pcapng *p = hx_pcapng_open(path, "test0", err, sizeof(err));
+	CHECK(p != NULL, "open: %s", err);
+	if (!p)
+		return;
+	CHECK(hx_pcapng_add_interface(p, "source0") == 1, "second interface: %s", strerror(errno));
+	CHECK(hx_pcapng_write_on(p, 1, 1000, f, sizeof(f), 2, NULL, 0) == 0, "write on 1: %s",
+	      strerror(errno));
+	CHECK(hx_pcapng_write(p, 2000, f, sizeof(f), 1, NULL, 0) == 0, "write on 0: %s",
+	      strerror(errno));
+	errno = 0;
+	CHECK(hx_pcapng_write_on(p, 2, 3000, f, sizeof(f), 1, NULL, 0) == -1 && errno == EINVAL,
+	      "a write on interface 2, never added, is refused");
+	CHECK(hx_pcapng_add_interface(NULL, "x") == -1 && errno == EINVAL, "add to NULL");
+	CHECK(hx_pcapng_close(p) == 0, "close: %s", strerror(errno));
+
+	char *argv[] = { "tshark", "-r", path, "-T", "fields", "-e", "frame.interface_id",
+			 "-e", "frame.interface_name", NULL };
+	int st = run(argv, out, sizeof(out));
+	if (st == -1 || st == 127) {
+		printf("harness.output: tshark not found, the two interfaces not read back\n");
+		return;
+	}
+	CHECK(st == 0 && strstr(out, "1\tsource0\n0\ttest0\n"), "tshark: exit %d: %s", st, out);
+}
+
 /* A frame over the snaplen is cut, a comment over 65535 octets is cut
  * before a UTF-8 character, and a file that cannot be made is reported. */
 static void test_pcapng_limits(void)
@@ -437,6 +471,7 @@ int main(void)
 	}
 	test_pcapng();
 	test_pcapng_limits();
+	test_pcapng_two();
 	test_junit();
 	if (!failed) {
 		char path[128];
