@@ -35,6 +35,11 @@
  *     - expect_state: 239.1.1.1 exclude running=198.51.100.1 stopped=198.51.100.2
  *       within: [0, 0.5]                (the router's state, its profile's state
  *       rule: rtr_table8                 command polled in the window; harness/state.c) 
+ *     - expect_forward: 198.51.100.1 239.1.1.1   (SOURCE GROUP: the harness sends
+ *       within: [0, 0.5]                 UDP from SOURCE to GROUP on the profile's
+ *       rule: rtr_forward                source_link through the window; some must
+ *                                        reach the test link; harness/forward.c)
+ *     - expect_no_forward: 198.51.100.1 239.1.1.1   (none may; within:, rule:)
  *
  * Every error is printed as FILE:LINE: what, and all of them are found in
  * one reading. */
@@ -283,7 +288,8 @@ static const char *const step_words[] = {
 	[HX_STEP_JOIN] = "join", [HX_STEP_LEAVE] = "leave", [HX_STEP_SET_VERSION] = "set_version",
 	[HX_STEP_WAIT] = "wait", [HX_STEP_SEND] = "send", [HX_STEP_REPLAY] = "replay",
 	[HX_STEP_EXPECT] = "expect", [HX_STEP_EXPECT_NONE] = "expect_none",
-	[HX_STEP_EXPECT_STATE] = "expect_state",
+	[HX_STEP_EXPECT_STATE] = "expect_state", [HX_STEP_EXPECT_FORWARD] = "expect_forward",
+	[HX_STEP_EXPECT_NO_FORWARD] = "expect_no_forward",
 };
 
 /* Which keys each step takes besides its own word. */
@@ -306,7 +312,10 @@ static bool key_ok(enum hx_step_kind k, const char *key)
 	case HX_STEP_EXPECT_NONE:
 		return !strcmp(key, "within") || !strcmp(key, "rule");
 	case HX_STEP_EXPECT_STATE:
+	case HX_STEP_EXPECT_FORWARD:
 		return !strcmp(key, "within") || !strcmp(key, "rule") || !strcmp(key, "need");
+	case HX_STEP_EXPECT_NO_FORWARD:
+		return !strcmp(key, "within") || !strcmp(key, "rule");
 	default:
 		return false;
 	}
@@ -346,7 +355,7 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 	}
 	if (!have) {
 		err(r, n, "a step needs one of: join leave set_version wait send replay expect "
-			  "expect_none expect_state");
+			  "expect_none expect_state expect_forward expect_no_forward");
 		return;
 	}
 	s.text = dup_scalar(r, arg, (const char *)word->data.scalar.value);
@@ -475,6 +484,29 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 			err(r, n, "expect_state needs rule: (the rule of core/rules.def it checks)");
 		break;
 	}
+	case HX_STEP_EXPECT_FORWARD:
+	case HX_STEP_EXPECT_NO_FORWARD: {
+		char src[32], grp[32], extra;
+		uint32_t a;
+		if (sscanf(s.text, "%31s %31s %c", src, grp, &extra) != 2)
+			err(r, arg, "%s: \"%s\" is not SOURCE GROUP (198.51.100.1 239.1.1.1)",
+			    step_words[s.kind], s.text);
+		else if (!hx_addr_parse(src, &a) || a == 0 || (a >> 28) >= 0xE || (a >> 24) == 127)
+			err(r, arg, "%s: \"%s\" is not a unicast source address", step_words[s.kind],
+			    src);
+		else if (!group_ok(grp) || !hx_addr_parse(grp, &s.match.group) ||
+			 (s.match.group & 0xFFFFFF00u) == 0xE0000000u)
+			err(r, arg, "%s: \"%s\" is not a multicast group outside 224.0.0.0/24 "
+			    "(link-local traffic is never routed)", step_words[s.kind], grp);
+		else
+			s.match.src = a, s.match.has_src = s.match.has_group = true;
+		if (!s.lo)
+			err(r, n, "%s needs within: [LOW, HIGH]", step_words[s.kind]);
+		if (s.rule == IGMPX_RULE_COUNT)
+			err(r, n, "%s needs rule: (the rule of core/rules.def it checks)",
+			    step_words[s.kind]);
+		break;
+	}
 	}
 add:
 	c->steps = realloc(c->steps, (c->nsteps + 1) * sizeof(*c->steps));
@@ -573,9 +605,11 @@ bool hx_case_load(const char *path, struct hx_case *c)
 	else if (c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT &&
 		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_NONE &&
 		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_STATE &&
+		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_FORWARD &&
+		 c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT_NO_FORWARD &&
 		 c->steps[c->nsteps - 1].kind != HX_STEP_WAIT)
-		err(&r, root, "the last step is not expect, expect_none, expect_state or wait: nothing "
-			      "is judged after it");
+		err(&r, root, "the last step is not expect, expect_none, expect_state, expect_forward, "
+			      "expect_no_forward or wait: nothing is judged after it");
 out:
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

@@ -31,7 +31,7 @@ static const struct {
 	{ "v2leave", BIT(IGMPX_K_V2_LEAVE) },
 };
 
-static bool addr(const char *s, uint32_t *a)
+bool hx_addr_parse(const char *s, uint32_t *a)
 {
 	struct in_addr in;
 
@@ -55,7 +55,7 @@ bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, u
 	}
 	memcpy(a, text, alen);
 	a[alen] = 0;
-	if (!addr(a, first)) {
+	if (!hx_addr_parse(a, first)) {
 		snprintf(err, errlen, "\"%s\" is not an IPv4 address", a);
 		return false;
 	}
@@ -187,7 +187,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 		if (!strcmp(key, "group") || !strcmp(key, "dst") || !strcmp(key, "src")) {
 			uint32_t *a = !strcmp(key, "group") ? &m->group : !strcmp(key, "dst") ? &m->dst
 				    : &m->src;
-			if (!addr(val, a)) {
+			if (!hx_addr_parse(val, a)) {
 				desc_err(&l, "%s=%s is not an IPv4 address", key, val);
 				ok = false;
 			}
@@ -230,7 +230,7 @@ bool hx_match_parse(const char *text, const char *file, int line, struct hx_matc
 			for (char *save = NULL, *t = strtok_r(list, ",", &save); t;
 			     t = strtok_r(NULL, ",", &save)) {
 				if (m->nsources == sizeof(m->sources) / sizeof(m->sources[0]) ||
-				    !addr(t, &m->sources[m->nsources])) {
+				    !hx_addr_parse(t, &m->sources[m->nsources])) {
 					desc_err(&l, "sources=: \"%s\" is not an IPv4 address (at most %zu)",
 					       t, sizeof(m->sources) / sizeof(m->sources[0]));
 					ok = false;

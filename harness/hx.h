@@ -19,6 +19,8 @@
 
 #define HX_IUT_ADDR    0xC0000202u   /* 192.0.2.2, the IUT's side of the test link */
 #define HX_TESTER_ADDR 0xC0000201u   /* 192.0.2.1, the harness's side */
+#define HX_SRC_IUT_ADDR    0xC6336402u   /* 198.51.100.2, a router's side of the source link */
+#define HX_SRC_TESTER_ADDR 0xC6336401u   /* 198.51.100.1, the harness's */
 
 /* ---- Verdicts ---- */
 enum hx_verdict {           /* in rising order of gravity: a case gets its worst */
@@ -40,6 +42,9 @@ struct hx_profile {
 	unsigned versions;          /* bit v set: IGMPv<v> supported */
 	enum hx_attach attach;
 	char *attach_name;          /* tap:NAME / iface:NAME */
+	bool has_source_link;       /* a second link for multicast sources */
+	enum hx_attach source_attach;
+	char *source_name;          /* its tap:NAME / iface:NAME */
 	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
 	char *ready;                /* run after start until it succeeds ("" if none) */
 	char *state;                /* prints the router's group table ("" if none) */
@@ -83,6 +88,8 @@ enum hx_step_kind {
 	HX_STEP_EXPECT,      /* expect: MATCH within: [LO, HI] [count:] rule: ID */
 	HX_STEP_EXPECT_NONE, /* expect_none: MATCH within: [LO, HI] rule: ID */
 	HX_STEP_EXPECT_STATE, /* expect_state: GROUP MODE [sources] within: [LO, HI] rule: ID */
+	HX_STEP_EXPECT_FORWARD,    /* expect_forward: SOURCE GROUP within: rule: (forward.c) */
+	HX_STEP_EXPECT_NO_FORWARD, /* expect_no_forward: SOURCE GROUP within: rule: */
 };
 
 /* What an IUT frame must be to match: "v3report group=239.1.1.1 record=IS_EX",
@@ -153,6 +160,8 @@ void hx_match_free(struct hx_match *m);
  * over v.  NULL (with err) on a bad address or expression; else a list
  * "A,B,C,C+1,..." (malloc). */
 char *hx_addr_list(const char *text, const struct hx_vars *v, char *err, size_t errlen);
+/* A dotted-quad IPv4 address, host byte order; false if s is none. */
+bool hx_addr_parse(const char *s, uint32_t *a);
 /* "G+EXPR" or "G": the first address and how many. */
 bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, unsigned *n,
 		   char *err, size_t errlen);

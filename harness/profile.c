@@ -9,6 +9,10 @@
  *             without it)
  *             ssm_aware (yes, the default, or no: the IUT applies no SSM
  *             semantics to 232/8, and cases of SSM-aware hosts' rules SKIP)
+ *             source_link (a router's second link, on which the harness
+ *             plays multicast sources: netns (a second TAP in the IUT's
+ *             namespace; attach netns only), tap:NAME or iface:NAME; cases
+ *             with expect_forward SKIP without it)
  *   [timers]  robustness query_interval query_response_interval
  *             last_member_query_interval last_member_query_count
  *             unsolicited_report_interval timer_tolerance_ms
@@ -52,6 +56,7 @@ static const struct key_spec keys[] = {
 	{ "iut", "ready", false },
 	{ "iut", "ssm_aware", false },
 	{ "iut", "state", false },
+	{ "iut", "source_link", false },
 	{ "timers", "robustness", false },
 	{ "timers", "query_interval", false },
 	{ "timers", "query_response_interval", false },
@@ -279,6 +284,31 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	if (p->attach_name && strlen(p->attach_name) >= 16)
 		fail(&c, line_of(&c, "iut", "attach"), "interface name \"%s\" is over 15 characters",
 		     p->attach_name);
+	const char *sl = get(&c, "iut", "source_link");
+	p->has_source_link = *sl != 0;
+	if (!p->has_source_link) {
+		p->source_attach = p->attach;   /* not used */
+	} else if (strcmp(sl, "netns") == 0 && p->attach == HX_ATTACH_NETNS) {
+		p->source_attach = HX_ATTACH_NETNS;
+	} else if (strcmp(sl, "netns") == 0) {
+		fail(&c, line_of(&c, "iut", "source_link"),
+		     "source_link = netns needs attach = netns (the IUT's namespace)");
+	} else if (strncmp(sl, "tap:", 4) == 0 && sl[4]) {
+		p->source_attach = HX_ATTACH_TAP;
+		p->source_name = g_strdup(sl + 4);
+	} else if (strncmp(sl, "iface:", 6) == 0 && sl[6]) {
+		p->source_attach = HX_ATTACH_IFACE;
+		p->source_name = g_strdup(sl + 6);
+	} else {
+		fail(&c, line_of(&c, "iut", "source_link"),
+		     "source_link = \"%s\": netns, tap:NAME or iface:NAME", sl);
+	}
+	if (p->source_name && strlen(p->source_name) >= 16)
+		fail(&c, line_of(&c, "iut", "source_link"),
+		     "interface name \"%s\" is over 15 characters", p->source_name);
+	if (p->source_name && p->attach_name && !strcmp(p->source_name, p->attach_name))
+		fail(&c, line_of(&c, "iut", "source_link"),
+		     "source_link is the test link's interface %s", p->source_name);
 	p->start = g_strdup(get(&c, "iut", "start"));
 	p->stop = g_strdup(get(&c, "iut", "stop"));
 	p->join = g_strdup(get(&c, "iut", "join"));
@@ -328,6 +358,7 @@ void hx_profile_free(struct hx_profile *p)
 	g_free(p->name);
 	g_free(p->role);
 	g_free(p->attach_name);
+	g_free(p->source_name);
 	g_free(p->start);
 	g_free(p->stop);
 	g_free(p->join);

@@ -44,6 +44,7 @@ struct lookout {
 struct frame {
 	uint64_t t;                 /* monotonic ns */
 	int dir;                    /* 1: from the IUT, 2: sent by the harness */
+	int iface;                  /* 0: the test link, 1: the source link */
 	uint8_t *bytes;
 	size_t len;
 	GPtrArray *comments;
@@ -59,6 +60,8 @@ struct run {
 	const struct hx_run_opts *o;
 	volatile int *stop;
 	struct hx_link *link;
+	struct hx_link *source;     /* the profile's source_link, NULL if none */
+	unsigned probes;            /* data-plane probes sent (forward.c) */
 	GPtrArray *frames;          /* struct frame *, in time order */
 	uint64_t t0, t0_wall;
 	uint64_t anchor;            /* time of the last stimulus */
@@ -83,6 +86,8 @@ struct run {
 	bool iut_mac_known;
 };
 
+/* Seconds from the start of the run to t. */
+double run_rel(const struct run *r, uint64_t t);
 /* A reason for verdict v: a line of the run's detail; the worst verdict's
  * first reason is its message (true if this one became it).  ERROR,
  * INCONCLUSIVE and SKIP end the steps. */
@@ -106,6 +111,16 @@ void run_expect(struct run *r, const struct hx_step *s);
 /* An expect_state step: polls the profile's state command through its
  * window and judges what the router holds. */
 void run_expect_state(struct run *r, const struct hx_step *s);
+/* A router IUT's query frame f (described as what), held to the fields its
+ * configuration and the queries it heard make (router-check.c). */
+void run_router_query_check(struct run *r, const struct frame *f, const char *what);
+/* The querier timing rules of core/timing over every frame of the case,
+ * after its end; findings on the IUT's frames are verdicts. */
+void run_timing_judge(struct run *r);
+/* An expect_forward or expect_no_forward step: multicast from the step's
+ * source on the source link through its window, judged by what reaches
+ * the test link (forward.c). */
+void run_expect_forward(struct run *r, const struct hx_step *s);
 /* The misses of expectations that came before until (the next stimulus,
  * or the end of the case): those whose frames came after their window are
  * said to be late.  Called before each stimulus and at the end. */

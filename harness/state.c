@@ -27,16 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool addr(const char *s, uint32_t *a)
-{
-	struct in_addr in;
-
-	if (inet_pton(AF_INET, s, &in) != 1)
-		return false;
-	*a = ntohl(in.s_addr);
-	return true;
-}
-
 void hx_gstate_free(struct hx_gstate *g)
 {
 	free(g->running);
@@ -59,7 +49,7 @@ static bool list(const char *text, uint32_t **out, unsigned *n)
 	for (gchar **it = items; *it && ok; it++) {
 		if (!**it)
 			continue;
-		ok = addr(*it, &(*out)[*n]);
+		ok = hx_addr_parse(*it, &(*out)[*n]);
 		(*n)++;
 	}
 	g_strfreev(items);
@@ -79,7 +69,7 @@ bool hx_gstate_parse(const char *text, bool want, const struct hx_vars *v, struc
 	g->timer = NAN;
 	while (tok[i] && !*tok[i])
 		i++;
-	if (!tok[i] || !addr(tok[i], &g->group) || (g->group >> 28) != 0xE) {
+	if (!tok[i] || !hx_addr_parse(tok[i], &g->group) || (g->group >> 28) != 0xE) {
 		snprintf(err, errlen, "\"%s\": a line starts with a multicast group", text);
 		ok = false;
 		goto out;

@@ -291,6 +291,19 @@ static void test_profile(void)
 	      "attach default, commands kept");
 	CHECK(!strcmp(p.ready, "test -S sock"), "ready command");
 	CHECK(p.max_memberships == 40 && p.max_sources == 0, "limits: stated and not stated");
+	CHECK(!p.has_source_link, "no source link unless stated");
+	hx_profile_free(&p);
+	unlink(path);
+	path = write_tmp("[iut]\nname = r\nrole = router\nversions = 3\nsource_link = netns\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)) && p.has_source_link &&
+	      p.source_attach == HX_ATTACH_NETNS && !p.source_name, "source_link = netns: %s", err);
+	hx_profile_free(&p);
+	unlink(path);
+	path = write_tmp("[iut]\nname = r\nrole = router\nversions = 3\nattach = tap:t0\n"
+			 "source_link = iface:eth9\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)) && p.has_source_link &&
+	      p.source_attach == HX_ATTACH_IFACE && !strcmp(p.source_name, "eth9"),
+	      "source_link = iface:eth9: %s", err);
 	hx_profile_free(&p);
 	unlink(path);
 	static const struct { const char *text, *err; } bad[] = {
@@ -307,6 +320,12 @@ static void test_profile(void)
 		{ "[iut]\nname = x\nrole = host\nversions = 3\n[limits]\nmax_sources = lots\n",
 		  ":6: max_sources" },
 		{ "[iut]\nname = x\nrole = host\nversions = 3\n[limit]\n", ":5: unknown group" },
+		{ "[iut]\nname = x\nrole = router\nversions = 3\nattach = tap:t0\n"
+		  "source_link = netns\n", ":6: source_link = netns needs attach = netns" },
+		{ "[iut]\nname = x\nrole = router\nversions = 3\nsource_link = wire\n",
+		  ":5: source_link = \"wire\"" },
+		{ "[iut]\nname = x\nrole = router\nversions = 3\nattach = tap:t0\n"
+		  "source_link = tap:t0\n", ":6: source_link is the test link's interface t0" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		path = write_tmp(bad[i].text);
@@ -385,6 +404,28 @@ static void test_case(void)
 	}
 	hx_case_free(&c);
 	unlink(path);
+	/* The data plane's steps. */
+	path = write_tmp(
+		"id: T-4\ntitle: t\nrfc: RFC 9776 §6.3\nlevel: SHOULD\nrole: router\nversions: [3]\n"
+		"steps:\n"
+		"  - expect_no_forward: 198.51.100.10 239.7.1.1\n"
+		"    within: [0, 0.5]\n"
+		"    rule: rtr_no_forward\n"
+		"  - expect_forward: 198.51.100.10 239.7.1.1\n"
+		"    within: [0, lmqt]\n"
+		"    rule: rtr_forward\n"
+		"    need: true\n");
+	CHECK(hx_case_load(path, &c), "case with expect_forward and expect_no_forward");
+	if (c.nsteps == 2) {
+		CHECK(c.steps[0].kind == HX_STEP_EXPECT_NO_FORWARD &&
+		      c.steps[0].match.src == IP4(198, 51, 100, 10) &&
+		      c.steps[0].match.group == IP4(239, 7, 1, 1) &&
+		      c.steps[0].rule == IGMPX_RULE_rtr_no_forward, "expect_no_forward: source, group");
+		CHECK(c.steps[1].kind == HX_STEP_EXPECT_FORWARD && c.steps[1].need &&
+		      !strcmp(c.steps[1].hi, "lmqt"), "expect_forward: need, window");
+	}
+	hx_case_free(&c);
+	unlink(path);
 	static const char *const bad[] = {
 		"  - send: v3query\n    fragment: 12\n",           /* not a multiple of 8 */
 		"  - send: v3query\n    every: 1\n",               /* every without repeat */
@@ -392,6 +433,12 @@ static void test_case(void)
 		"  - expect: v2report\n    within: [0, 1]\n    rule: report_late\n"
 		"    cover: 239.1.1.1+2\n",                          /* cover needs v3report */
 		"  - join: 239.1.1.1\n    mode: include\n    sources: 198.51.100.1+zero\n",
+		"  - expect_forward: 198.51.100.1\n    within: [0, 1]\n    rule: rtr_forward\n",
+		"  - expect_forward: 239.1.1.2 239.1.1.1\n    within: [0, 1]\n    rule: rtr_forward\n",
+		"  - expect_forward: 198.51.100.1 224.0.0.5\n    within: [0, 1]\n    rule: rtr_forward\n",
+		"  - expect_forward: 198.51.100.1 239.1.1.1\n    rule: rtr_forward\n",
+		"  - expect_no_forward: 198.51.100.1 239.1.1.1\n    within: [0, 1]\n"
+		"    rule: rtr_no_forward\n    need: true\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[512];
