@@ -218,6 +218,21 @@ static void test_election(void)
 	}
 }
 
+/* RFC 4541 §2.1.1: proxy queries from 0.0.0.0 take no part in the
+ * election: the querier beside them is neither "not lowest" nor one of
+ * several, and its interval is still judged. */
+static void test_proxy_queries(void)
+{
+	start(0);
+	v3query(0, R1, 0, 100, 2, 125);
+	v3query(1, 0, 0, 100, 2, 125);          /* a snooping switch's proxy */
+	v3query(125, R1, 0, 100, 2, 125);
+	CHECK(count(IGMPX_RULE_querier_not_lowest, 0) == 0, "proxy elected");
+	CHECK(count(IGMPX_RULE_queriers_several, 0) == 0, "proxy counted as a router");
+	v3query(125 + 200, R1, 0, 100, 2, 125);
+	CHECK(count(IGMPX_RULE_query_interval, 4) == 1, "interval no longer judged");
+}
+
 /* RFC 9776 §8.2, §8.6, §8.7: QQI 20 s, startup 2 queries 5 s apart. */
 static void test_intervals(void)
 {
@@ -399,6 +414,7 @@ int main(void)
 	test_report_late();
 	test_v2_report_late();
 	test_election();
+	test_proxy_queries();
 	test_intervals();
 	test_lmq();
 	test_compat();

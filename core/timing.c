@@ -135,6 +135,16 @@ static uint64_t querier_oqpi_us(const struct igmpx_link *l, const struct tq_quer
 	       querier_qri_us(l, q) / 2;
 }
 
+/* RFC 4541 §2.1.1: a snooping switch's proxy queries, from 0.0.0.0, "must
+ * not be included in the Querier election process". */
+static bool elects(const struct tq_querier *q)
+{
+	return q->addr != 0;
+}
+
+/* The querier whose values hosts use: the lowest address heard within its
+ * Other Querier Present Interval; a proxy (0.0.0.0) only when there is no
+ * other. */
 struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t)
 {
 	struct tq_querier *best = NULL;
@@ -145,7 +155,7 @@ struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t)
 		struct tq_querier *q = &l->queriers[i];
 		if (q->absent || !q->n_gq || t - q->last_gq_t > querier_oqpi_us(l, q))
 			continue;
-		if (!best || q->addr < best->addr)
+		if (!best || (elects(q) && (!elects(best) || q->addr < best->addr)))
 			best = q;
 	}
 	l->cq = best, l->cq_t = t, l->cq_ok = true;
@@ -197,7 +207,7 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 	for (size_t i = 0; i < l->n_queriers; i++) {
 		if (l->queriers[i].addr == addr)
 			return &l->queriers[i];
-		others += !l->queriers[i].absent;
+		others += !l->queriers[i].absent && elects(&l->queriers[i]);
 	}
 	l->cq_ok = false;       /* the table may move */
 	if (!(q = TQ_ADD(l, queriers)))
@@ -205,7 +215,7 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 	q->addr = addr;
 	q->startup = -1;
 	/* RFC 9776 §6.6.2: one querier per subnet is elected by address. */
-	if (others)
+	if (others && elects(q))
 		tq_emit(o, IGMPX_RULE_queriers_several, o->frame,
 			"%s queries beside %zu other router%s on this link", tq_ip4(addr, a),
 			others, others == 1 ? "" : "s");
@@ -222,7 +232,7 @@ static void querier_election(struct tq_out *o, struct tq_querier *q)
 
 	for (size_t i = 0; i < l->n_queriers; i++) {
 		struct tq_querier *low = &l->queriers[i];
-		if (low->addr >= q->addr || low->absent || !low->n_gq)
+		if (low->addr >= q->addr || low->absent || !low->n_gq || !elects(low))
 			continue;
 		uint64_t gap = o->t - low->last_gq_t, oqpi = querier_oqpi_us(l, low);
 		if (gap + tq_tol(l) >= oqpi) {
@@ -249,7 +259,7 @@ static bool querier_was_quiet(const struct igmpx_link *l, const struct tq_querie
 {
 	for (size_t i = 0; i < l->n_queriers; i++) {
 		const struct tq_querier *low = &l->queriers[i];
-		if (low->addr >= q->addr || !low->n_gq)
+		if (low->addr >= q->addr || !low->n_gq || !elects(low))
 			continue;
 		if (low->last_gq_t > q->last_gq_t ||
 		    (!low->absent && t - low->last_gq_t < querier_oqpi_us(l, low)))

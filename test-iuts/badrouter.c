@@ -47,6 +47,7 @@
  *   t9block     INCLUDE (A) + BLOCK (B): no Q(G, A*B) (a Table 9 row wrong)
  *   nozero      ignores reports from 0.0.0.0
  *   nqleave     acts on Leaves as a Non-Querier (sends the queries)
+ *   zeroquery   takes a proxy query from 0.0.0.0 into the election
  * One line per event on stderr.  Exit status 2 on bad usage.
  */
 #define _GNU_SOURCE
@@ -73,7 +74,7 @@
 
 static const char *const fault_names[] = {
 	"keepquery", "notakeover", "qi", "onelmq", "lmqmrt", "gsqdst", "nosflag", "t9block",
-	"nozero", "nqleave",
+	"nozero", "nqleave", "zeroquery",
 };
 
 static struct router router;        /* large: not on the stack */
@@ -149,7 +150,8 @@ static void on_query(struct router *r, const struct igmpx_msg *m, const uint8_t 
 		r->rv = m->u.v3q.qrv;
 		derive(r);
 	}
-	bool lower = !group && from < r->addr;  /* §6.6.2 */
+	/* §6.6.2; a proxy query from 0.0.0.0 takes no part (RFC 4541 §2.1.1). */
+	bool lower = !group && from < r->addr && (from || r->faults & F_ZEROQUERY);
 	if (lower) {
 		if (r->querier)
 			fprintf(stderr, "badrouter: General Query from lower %s: Non-Querier\n",
@@ -267,7 +269,8 @@ static int usage(const char *why)
 	fprintf(stderr, "usage: igmpx-badrouter [--fault F[,F...]] [--control SOCKPATH] [--rv N] "
 		"[--qi MS] [--qri MS] [--sqi MS] [--sqc N] [--lmqi MS] [--lmqc N] [--gmi MS] [--oqpi MS] "
 		"IFNAME\n       igmpx-badrouter --state SOCKPATH\n"
-		"faults: keepquery notakeover qi onelmq lmqmrt gsqdst nosflag t9block nozero nqleave\n");
+		"faults: keepquery notakeover qi onelmq lmqmrt gsqdst nosflag t9block nozero nqleave "
+		"zeroquery\n");
 	return 2;
 }
 

@@ -15,7 +15,8 @@
 
 /* Bit i is fault_names[i] (badrouter.c). */
 enum { F_KEEPQUERY = 1, F_NOTAKEOVER = 2, F_QI = 4, F_ONELMQ = 8, F_LMQMRT = 16,
-       F_GSQDST = 32, F_NOSFLAG = 64, F_T9BLOCK = 128, F_NOZERO = 256, F_NQLEAVE = 512 };
+       F_GSQDST = 32, F_NOSFLAG = 64, F_T9BLOCK = 128, F_NOZERO = 256, F_NQLEAVE = 512,
+       F_ZEROQUERY = 1024 };
 
 struct source {
 	uint32_t addr;
