@@ -184,23 +184,31 @@ void run_expect_forward(struct run *r, const struct hx_step *s)
 			  : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
 			  : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
 	double first = p.sent_at[0] ? (double)(p.sent_at[0] - r->anchor) / NS : 0;
+	/* The steps before took longer than this one's window: its probes
+	 * left after it, and what they met may no longer be the state the
+	 * window was for.  Said as "late:", as a frame after its window is. */
+	char late[200] = "";
+	if (p.sent_at[0] > hi)
+		snprintf(late, sizeof(late), "; late: first after the window at +%.3f s, %.0f ms past "
+			 "its end (the steps before it ended after the window, and so its probes)",
+			 first, (double)(p.sent_at[0] - hi) / 1e6);
 	if (want) {
 		unsigned last = p.sent < 64 ? p.sent - 1 : 63;
 		run_verdict(r, v, "%s:%d: %s (%s %s, %s): %s: expected traffic from %s to %s "
 			    "forwarded onto the test link within [%.3f, %.3f] s after %s; none of the "
-			    "%u probes sent on the source link from +%.3f to +%.3f s arrived",
+			    "%u probes sent on the source link from +%.3f to +%.3f s arrived%s",
 			    r->c->path, s->line, ri->id, ri->rfc, ri->section,
 			    igmpx_level_name(ri->level), s->need ? "precondition unmet" : ri->text, sa,
 			    ga, lo_s, hi_s, r->anchor_frame >= 0 ? "the stimulus" : "the command",
-			    p.sent, first, (double)(p.sent_at[last] - r->anchor) / NS);
+			    p.sent, first, (double)(p.sent_at[last] - r->anchor) / NS, late);
 	} else {
 		unsigned k = (unsigned)p.arrived - p.first;
 		run_verdict(r, v, "%s:%d: %s (%s %s, %s): %s: traffic from %s to %s was forwarded "
 			    "onto the test link within [%.3f, %.3f] s after %s: probe %d, sent at "
-			    "+%.3f s, arrived at +%.3f s", r->c->path, s->line, ri->id, ri->rfc,
+			    "+%.3f s, arrived at +%.3f s%s", r->c->path, s->line, ri->id, ri->rfc,
 			    ri->section, igmpx_level_name(ri->level), ri->text, sa, ga, lo_s, hi_s,
 			    r->anchor_frame >= 0 ? "the stimulus" : "the command", p.arrived,
 			    k < 64 ? (double)(p.sent_at[k] - r->anchor) / NS : first,
-			    (double)(p.arrived_t - r->anchor) / NS);
+			    (double)(p.arrived_t - r->anchor) / NS, late);
 	}
 }

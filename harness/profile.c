@@ -226,6 +226,35 @@ static double timer(struct ctx *c, const char *key, double def, double min, doub
 	return number_in(c, "timers", key, def, min, max);
 }
 
+/* A link key of [iut] (attach, source_link): "netns" (or empty, when
+ * empty_ok), "tap:NAME" or "iface:NAME".  False when it is none of them
+ * (said). */
+static bool link_key(struct ctx *c, const char *key, bool empty_ok, enum hx_attach *attach,
+		     char **name)
+{
+	const char *v = get(c, "iut", key);
+
+	*attach = HX_ATTACH_NETNS;
+	*name = NULL;
+	if ((!*v && empty_ok) || !strcmp(v, "netns"))
+		return true;
+	if (!strncmp(v, "tap:", 4) && v[4]) {
+		*attach = HX_ATTACH_TAP;
+		*name = g_strdup(v + 4);
+	} else if (!strncmp(v, "iface:", 6) && v[6]) {
+		*attach = HX_ATTACH_IFACE;
+		*name = g_strdup(v + 6);
+	} else {
+		fail(c, line_of(c, "iut", key), "%s = \"%s\": netns, tap:NAME or iface:NAME", key, v);
+		return false;
+	}
+	if (strlen(*name) >= 16) {
+		fail(c, line_of(c, "iut", key), "interface name \"%s\" is over 15 characters", *name);
+		return false;
+	}
+	return true;
+}
+
 bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen)
 {
 	struct ctx c = { path, NULL, 0, err, errlen, false };
@@ -269,43 +298,14 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->ssm_aware = !*ssm || !strcmp(ssm, "yes");
 	if (*ssm && strcmp(ssm, "yes") && strcmp(ssm, "no"))
 		fail(&c, line_of(&c, "iut", "ssm_aware"), "ssm_aware = \"%s\": yes or no", ssm);
-	const char *at = get(&c, "iut", "attach");
-	if (!*at || strcmp(at, "netns") == 0) {
-		p->attach = HX_ATTACH_NETNS;
-	} else if (strncmp(at, "tap:", 4) == 0 && at[4]) {
-		p->attach = HX_ATTACH_TAP;
-		p->attach_name = g_strdup(at + 4);
-	} else if (strncmp(at, "iface:", 6) == 0 && at[6]) {
-		p->attach = HX_ATTACH_IFACE;
-		p->attach_name = g_strdup(at + 6);
-	} else {
-		fail(&c, line_of(&c, "iut", "attach"), "attach = \"%s\": netns, tap:NAME or iface:NAME", at);
-	}
-	if (p->attach_name && strlen(p->attach_name) >= 16)
-		fail(&c, line_of(&c, "iut", "attach"), "interface name \"%s\" is over 15 characters",
-		     p->attach_name);
-	const char *sl = get(&c, "iut", "source_link");
-	p->has_source_link = *sl != 0;
-	if (!p->has_source_link) {
-		p->source_attach = p->attach;   /* not used */
-	} else if (strcmp(sl, "netns") == 0 && p->attach == HX_ATTACH_NETNS) {
-		p->source_attach = HX_ATTACH_NETNS;
-	} else if (strcmp(sl, "netns") == 0) {
+	link_key(&c, "attach", true, &p->attach, &p->attach_name);
+	p->has_source_link = *get(&c, "iut", "source_link") != 0;
+	p->source_attach = p->attach;   /* not used without a source link */
+	if (p->has_source_link &&
+	    link_key(&c, "source_link", false, &p->source_attach, &p->source_name) &&
+	    p->source_attach == HX_ATTACH_NETNS && p->attach != HX_ATTACH_NETNS)
 		fail(&c, line_of(&c, "iut", "source_link"),
 		     "source_link = netns needs attach = netns (the IUT's namespace)");
-	} else if (strncmp(sl, "tap:", 4) == 0 && sl[4]) {
-		p->source_attach = HX_ATTACH_TAP;
-		p->source_name = g_strdup(sl + 4);
-	} else if (strncmp(sl, "iface:", 6) == 0 && sl[6]) {
-		p->source_attach = HX_ATTACH_IFACE;
-		p->source_name = g_strdup(sl + 6);
-	} else {
-		fail(&c, line_of(&c, "iut", "source_link"),
-		     "source_link = \"%s\": netns, tap:NAME or iface:NAME", sl);
-	}
-	if (p->source_name && strlen(p->source_name) >= 16)
-		fail(&c, line_of(&c, "iut", "source_link"),
-		     "interface name \"%s\" is over 15 characters", p->source_name);
 	if (p->source_name && p->attach_name && !strcmp(p->source_name, p->attach_name))
 		fail(&c, line_of(&c, "iut", "source_link"),
 		     "source_link is the test link's interface %s", p->source_name);

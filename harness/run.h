@@ -86,6 +86,12 @@ struct run {
 	bool iut_mac_known;
 };
 
+/* Sends frame b (len octets; its MACs are set here) at time at, receiving
+ * meanwhile; records it and makes it the stimulus the next windows count
+ * from.  False (an ERROR given) if it could not be sent. */
+bool run_send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len);
+/* A replay step: the IGMP frames of the capture s->text (frames s->range). */
+void run_replay(struct run *r, const struct hx_step *s);
 /* Seconds from the start of the run to t. */
 double run_rel(const struct run *r, uint64_t t);
 /* A reason for verdict v: a line of the run's detail; the worst verdict's

@@ -9,6 +9,8 @@
 #   - bridge-isolated.ini forwards nothing: R-FWD-JOIN's traffic after the
 #     report must be caught (rtr_forward, WARN), and the cases whose first
 #     forward is a precondition (need: true) are INCONCLUSIVE, not PASS.
+# And a step begun after its window (tests/harness/forward-late.yaml) sends
+# one probe and says "late:" in its reason, as report.sh's late note needs.
 # Either bridge forwards or not by its configuration, not by the timing of
 # the run: what is asserted here does not depend on the scheduler.  The
 # evidence capture holds the probes on the source link (interface 1) and
@@ -23,16 +25,20 @@ run() { # PROFILE OUT: the R-FWD-* cases, the log in OUT.log
 		>"$2.log" 2>&1
 	cat "$2.log"
 }
-# verdict_reason LOG ID: the verdict line and the reason under it.
+# want LOG ID VERDICT WHAT: case ID has VERDICT in the run's LOG.
+want() {
+	local v
+	v=$(verdict_in "$1" "$2")
+	[ "$v" = "$3" ] && ok "$4: $2 is $3" || fail "$4: $2 is $v, want $3"
+}
+# reason_of LOG ID: the verdict line and the reason under it.
 reason_of() {
 	awk -v id="$2" '$0 ~ "^\\[ *[0-9]+/[0-9]+\\] +[A-Z]+ +" id " " { p = 1; print; next }
 		p && /^\[/ { exit } p { print }' "$1"
 }
 
 run tests/harness/bridge-flood.ini "$tmp/flood"
-v=$(verdict_in "$tmp/flood.log" R-FWD-JOIN)
-[ "$v" = WARN ] && ok "flooding bridge: R-FWD-JOIN is WARN" ||
-	fail "flooding bridge: R-FWD-JOIN is $v, want WARN"
+want "$tmp/flood.log" R-FWD-JOIN WARN "flooding bridge"
 reason_of "$tmp/flood.log" R-FWD-JOIN >"$tmp/r1"
 expect_in "$tmp/r1" 'r-fwd-join.yaml:[0-9]+: rtr_no_forward \(RFC 9776 §6\.3, .*traffic from 198\.51\.100\.10 to 239\.7\.1\.1 was forwarded' \
 	"flooding bridge: the reason names rtr_no_forward, the source and the group"
@@ -46,18 +52,21 @@ expect_in "$tmp/ev" '^0	198\.51\.100\.10	239\.7\.1\.1	igmpx: forwarded onto the 
 	"evidence: its copy on the test link (interface 0)"
 
 run tests/harness/bridge-isolated.ini "$tmp/iso"
-v=$(verdict_in "$tmp/iso.log" R-FWD-JOIN)
-[ "$v" = WARN ] && ok "isolated bridge: R-FWD-JOIN is WARN" ||
-	fail "isolated bridge: R-FWD-JOIN is $v, want WARN"
+want "$tmp/iso.log" R-FWD-JOIN WARN "isolated bridge"
 reason_of "$tmp/iso.log" R-FWD-JOIN >"$tmp/r2"
 expect_in "$tmp/r2" 'r-fwd-join.yaml:[0-9]+: rtr_forward \(RFC 9776 §6\.3, .*expected traffic from 198\.51\.100\.10 to 239\.7\.1\.1 forwarded onto the test link.*none of the [0-9]+ probes' \
 	"isolated bridge: the reason names rtr_forward and the probes that did not arrive"
+# Their first forward is a precondition.
 for id in R-FWD-INCLUDE R-FWD-EXCLUDE R-FWD-LEAVE R-FWD-GMI R-FWD-BLOCK R-FWD-SRC-EXPIRE R-FWD-V2; do
-	v=$(verdict_in "$tmp/iso.log" $id)
-	[ "$v" = INCONCLUSIVE ] && ok "isolated bridge: $id INCONCLUSIVE (its first forward is a precondition)" ||
-		fail "isolated bridge: $id is $v, want INCONCLUSIVE"
+	want "$tmp/iso.log" $id INCONCLUSIVE "isolated bridge"
 done
-bad=$(grep -E '^\[ *[0-9]+/[0-9]+\] +(ERROR|SKIP) ' "$tmp/flood.log" "$tmp/iso.log" || true)
+# A step begun after its window: one probe, and a miss says "late:".
+"$igmpx" run --iut tests/harness/bridge-isolated.ini tests/harness/forward-late.yaml \
+	>"$tmp/late.log" 2>&1
+want "$tmp/late.log" T-FWD-LATE WARN "isolated bridge"
+expect_in "$tmp/late.log" 'none of the 1 probes .*; late: first after the window at \+1\.[0-9]+ s' \
+	"a step begun after its window: one probe, said late"
+bad=$(grep -E '^\[ *[0-9]+/[0-9]+\] +(ERROR|SKIP) ' "$tmp/flood.log" "$tmp/iso.log" "$tmp/late.log" || true)
 [ -z "$bad" ] && ok "no ERROR or SKIP" || { fail "ERROR or SKIP:"; echo "$bad"; }
 left=$(leftovers)
 [ -z "$left" ] && ok "nothing left behind" || { fail "left behind:"; echo "$left"; }
