@@ -5,7 +5,8 @@
  *   role: host | router                 versions: [3]
  *   ssm_aware: true                     (a rule of SSM-aware systems, RFC 4604: SKIP
  *                                        when the profile says ssm_aware = no)
- *   deadline: 30                        (seconds; default 60)
+ *   deadline: 30                        (seconds, default 60, or an expression of
+ *                                        the profile's timers: gmi + 20)
  *   steps:
  *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B,C+N;
  *                                        groups: N consecutive groups from it;
@@ -578,7 +579,15 @@ bool hx_case_load(const char *path, struct hx_case *c)
 				err(&r, v, "ssm_aware: true or false");
 			c->ssm_aware = b && !strcmp(b, "true");
 		} else if (!strcmp(key, "deadline")) {
-			number(&r, v, "deadline", 1, 3600, &c->deadline_s);
+			/* Seconds, or an expression of the profile's timers for
+			 * a case whose length follows them. */
+			const char *t = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+			char *end;
+			(void)strtod(t, &end);
+			if (*t && end != t && !*end)
+				number(&r, v, "deadline", 1, 3600, &c->deadline_s);
+			else if ((c->deadline = expression(&r, v, "deadline")))
+				c->deadline_s = 0;
 		} else if (!strcmp(key, "steps")) {
 			seen_steps = true;
 			if (v->type != YAML_SEQUENCE_NODE) {
@@ -644,5 +653,21 @@ void hx_case_free(struct hx_case *c)
 	free(c->rfc);
 	free(c->level);
 	free(c->role);
+	free(c->deadline);
 	memset(c, 0, sizeof(*c));
+}
+
+double hx_case_deadline(const struct hx_case *c, const struct hx_profile *p)
+{
+	struct hx_vars v;
+	char e[200];
+	double d;
+
+	if (!c->deadline)
+		return c->deadline_s;
+	hx_profile_vars(p, &v);
+	/* Checked at load; a result past an hour is held to the hour. */
+	if (!hx_expr_eval(c->deadline, &v, &d, e, sizeof(e)) || d < 1)
+		d = 60;
+	return d > 3600 ? 3600 : d;
 }

@@ -317,9 +317,9 @@ static bool command_done(struct run *r, void *arg)
 	return *(pid_t *)arg == 0;
 }
 
-/* Runs a profile command to its end (10 s at most), receiving meanwhile;
- * false if it failed.  A failure is an ERROR unless may_fail. */
-static bool command(struct run *r, const char *what, const char *cmd, bool may_fail)
+/* Runs a profile command to its end (limit_s at most), receiving
+ * meanwhile; false if it failed.  A failure is an ERROR unless may_fail. */
+static bool command(struct run *r, const char *what, const char *cmd, double limit_s, bool may_fail)
 {
 	char err[256];
 	uint64_t start;
@@ -339,7 +339,7 @@ static bool command(struct run *r, const char *what, const char *cmd, bool may_f
 		return false;
 	}
 	pid_t left = pid;
-	while (left && !r->aborted && !*r->stop && hx_now_ns() - start < 10 * (uint64_t)NS) {
+	while (left && !r->aborted && !*r->stop && hx_now_ns() - start < (uint64_t)(limit_s * NS)) {
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			left = 0;
 			break;
@@ -349,7 +349,8 @@ static bool command(struct run *r, const char *what, const char *cmd, bool may_f
 	if (left) {
 		hx_kill_group(pid, 200);
 		if (!r->aborted)
-			run_verdict(r, HX_ERROR, "%s command did not end within 10 s: %s", what, cmd);
+			run_verdict(r, HX_ERROR, "%s command did not end within %g s: %s", what, limit_s,
+				    cmd);
 		return false;
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
@@ -372,6 +373,10 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 {
 	if (strcmp(c->role, p->role) != 0) {
 		snprintf(buf, cap, "a %s case; the IUT is a %s", c->role, p->role);
+		return buf;
+	}
+	if (p->unmet) {
+		snprintf(buf, cap, "the IUT cannot run here: %s", p->unmet);
 		return buf;
 	}
 	if (!(c->versions & p->versions)) {
@@ -481,7 +486,7 @@ static void membership(struct run *r, const struct hx_step *s)
 		char gs[16];
 		snprintf(gs, sizeof(gs), "%u.%u.%u.%u", g >> 24, g >> 16 & 255, g >> 8 & 255, g & 255);
 		char *cmd = expand(tmpl, s, gs, src);
-		command(r, join ? "join" : "leave", cmd, s->may_fail);
+		command(r, join ? "join" : "leave", cmd, 10, s->may_fail);
 		g_free(cmd);
 	}
 	free(src);
@@ -543,11 +548,13 @@ static void send_step(struct run *r, const struct hx_step *s)
 }
 
 /* The profile's ready command, again every 20 ms until it succeeds (the
- * IUT started by start can take the case's first step), 10 s at most. */
+ * IUT started by start can take the case's first step), ready_timeout at
+ * most. */
 static void wait_ready(struct run *r)
 {
 	char err[256];
-	uint64_t until = hx_now_ns() + 10 * (uint64_t)NS;
+	double limit = r->p->ready_timeout;
+	uint64_t until = hx_now_ns() + (uint64_t)(limit * NS);
 
 	while (!r->aborted && !*r->stop) {
 		pid_t pid = hx_link_spawn(r->link, r->p->ready, r->env, r->log, err, sizeof(err));
@@ -559,7 +566,8 @@ static void wait_ready(struct run *r)
 		while (waitpid(pid, &st, WNOHANG) == 0 && !r->aborted && !*r->stop) {
 			if (hx_now_ns() > until) {
 				hx_kill_group(pid, 200);
-				run_verdict(r, HX_ERROR, "ready command did not end within 10 s: %s", r->p->ready);
+				run_verdict(r, HX_ERROR, "ready command did not end within %g s: %s", limit,
+					    r->p->ready);
 				return;
 			}
 			run_pump(r, hx_now_ns() + 5000000u, NULL, NULL);
@@ -567,7 +575,8 @@ static void wait_ready(struct run *r)
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			return;
 		if (hx_now_ns() > until) {
-			run_verdict(r, HX_ERROR, "the IUT was not ready within 10 s (ready = %s)", r->p->ready);
+			run_verdict(r, HX_ERROR, "the IUT was not ready within %g s (ready = %s)", limit,
+				    r->p->ready);
 			return;
 		}
 		run_pump(r, hx_now_ns() + 20000000u, NULL, NULL);
@@ -589,7 +598,7 @@ static void run_steps(struct run *r)
 			break;
 		case HX_STEP_SET_VERSION:
 			cmd = expand(r->p->set_version, s, NULL, NULL);
-			command(r, "set_version", cmd, false);
+			command(r, "set_version", cmd, 10, false);
 			g_free(cmd);
 			break;
 		case HX_STEP_WAIT:
@@ -635,11 +644,7 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 	r.t0 = hx_now_ns();
 	r.t0_wall = hx_wall_ns();
 	r.anchor = r.t0;
-	r.vars = (struct hx_vars){ p->query_response_interval, p->query_interval, p->robustness,
-				   p->robustness, p->query_interval, p->query_response_interval,
-				   p->lmqi, p->lmqc, p->uri, p->tolerance_ms / 1000.0,
-				   p->max_memberships, p->max_sources, p->gmi, p->oqpi,
-				   p->lmqc * p->lmqi, p->sqi, p->sqc };
+	hx_profile_vars(p, &r.vars);
 	if (skip_reason(c, p, why, sizeof(why))) {
 		run_verdict(&r, HX_SKIP, "%s", why);
 		goto done;
@@ -702,9 +707,16 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		NULL,
 	};
 	g_free(profile_dir);
+	/* What the IUT stands on (a VM) comes up before the case's clock
+	 * starts; what it sent meanwhile is no part of the case. */
+	if (*p->boot && command(&r, "boot", p->boot, p->ready_timeout, false)) {
+		g_ptr_array_set_size(r.frames, 0);
+		r.kept_octets = 0;
+	}
 	r.t0 = hx_now_ns();
 	r.anchor = r.t0;
-	if (*p->start) {
+	r.anchor_frame = -1;
+	if (!r.aborted && *p->start) {
 		r.iut = hx_link_spawn(r.link, p->start, r.env, r.log, err, sizeof(err));
 		if (r.iut < 0) {
 			r.iut = 0;

@@ -48,6 +48,10 @@ struct hx_profile {
 	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
 	char *ready;                /* run after start until it succeeds ("" if none) */
 	char *state;                /* prints the router's group table ("" if none) */
+	char *boot;                 /* run to its end before the case's clock ("" if none) */
+	double ready_timeout;       /* seconds boot, and ready, may take (default 10) */
+	char *requires;             /* must succeed before a case runs ("" if none) */
+	char *unmet;                /* why not, once checked (NULL: met or unchecked) */
 	bool ssm_aware;             /* applies RFC 4604's host rules to 232/8 */
 	/* [timers], seconds (tolerance in ms) */
 	double robustness, query_interval, query_response_interval;
@@ -62,6 +66,8 @@ struct hx_profile {
 /* Reads path; false with err ("FILE:LINE: what") on any error. */
 bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen);
 void hx_profile_free(struct hx_profile *p);
+/* Runs the profile's requires once; p->unmet says why it failed. */
+void hx_profile_check_requires(struct hx_profile *p);
 
 /* ---- expr.c: window expressions ("mrt + 2 * uri") ---- */
 struct hx_vars {
@@ -72,6 +78,8 @@ struct hx_vars {
 };
 /* Every name at 1: expressions are checked with it when a case is read. */
 extern const struct hx_vars hx_vars_ones;
+/* The names as the profile's timers and limits make them. */
+void hx_profile_vars(const struct hx_profile *p, struct hx_vars *v);
 /* Evaluates text; false with err (what and where in the text) on a syntax
  * error, an unknown name or a negative result. */
 bool hx_expr_eval(const char *text, const struct hx_vars *v, double *out, char *err,
@@ -141,13 +149,16 @@ struct hx_case {
 	char *id, *title, *rfc, *level, *role;
 	unsigned versions;
 	bool ssm_aware;             /* a rule of SSM-aware hosts: SKIP on other IUTs */
-	double deadline_s;
+	double deadline_s;          /* a number, or */
+	char *deadline;             /* an expression of the timers ("gmi + 20"), or NULL */
 	struct hx_step *steps;
 	size_t nsteps;
 };
 /* Reads path; false after printing every error as FILE:LINE: what. */
 bool hx_case_load(const char *path, struct hx_case *c);
 void hx_case_free(struct hx_case *c);
+/* Its deadline in seconds with the profile's timers. */
+double hx_case_deadline(const struct hx_case *c, const struct hx_profile *p);
 /* Parses a match ("v3report group=G record=IS_EX sources=A,B"). */
 bool hx_match_parse(const char *text, const char *file, int line, struct hx_match *m);
 bool hx_match_frame(const struct hx_match *m, const struct igmpx_msg *msg, const uint8_t *igmp,
@@ -167,10 +178,11 @@ bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, u
 		   char *err, size_t errlen);
 
 /* ---- state.c: a router's group table (the profile's state command) ---- */
-enum { HX_MODE_ABSENT, HX_MODE_INCLUDE, HX_MODE_EXCLUDE, HX_MODE_PRESENT };
+enum { HX_MODE_ABSENT, HX_MODE_INCLUDE, HX_MODE_EXCLUDE, HX_MODE_PRESENT, HX_MODE_UNSHOWN };
 struct hx_gstate {
 	uint32_t group;
-	int mode;                   /* HX_MODE_* (ABSENT, PRESENT: in a step only) */
+	int mode;                   /* HX_MODE_* (ABSENT, PRESENT: in a step only;
+				       UNSHOWN: a router that does not show it) */
 	int compat;                 /* compatibility mode 1-3; 0 not shown (not asked) */
 	double timer;               /* the group timer (s); NaN not shown */
 	bool has_running, has_stopped;

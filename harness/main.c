@@ -101,8 +101,12 @@ static bool load_profile(const char *iut, char **path, struct hx_profile *p)
 	char err[512];
 
 	*path = iut ? g_strdup(iut) : data_path("conformance/iut/linux-host.ini");
-	if (hx_profile_load(*path, p, err, sizeof(err)))
+	if (hx_profile_load(*path, p, err, sizeof(err))) {
+		hx_profile_check_requires(p);
+		if (p->unmet)
+			fprintf(stderr, "igmpx: %s: every case SKIPs: %s\n", *path, p->unmet);
 		return true;
+	}
 	fprintf(stderr, "igmpx: %s\n", err);
 	g_free(*path);
 	return false;
@@ -367,8 +371,13 @@ static int cmd_run(int argc, char **argv)
 			snprintf(sl->result, sizeof(sl->result), "%s/%u.result", tmp, next);
 			sl->index = next++;
 			sl->term_sent = sl->timed_out = false;
-			sl->deadline_s = c->deadline_s;
-			sl->deadline = hx_now_ns() + (uint64_t)(c->deadline_s * 1e9);
+			/* A case's deadline allows for an IUT ready within the
+			 * default 10 s; a profile that allows more, or boots,
+			 * adds it. */
+			sl->deadline_s = hx_case_deadline(c, &p) +
+					 (p.ready_timeout > 10 ? p.ready_timeout - 10 : 0) +
+					 (*p.boot ? p.ready_timeout : 0);
+			sl->deadline = hx_now_ns() + (uint64_t)(sl->deadline_s * 1e9);
 			struct hx_run_opts ro = { out, sl->tag, bins, 1.0, false };
 			fflush(NULL);
 			pid_t pid = fork();

@@ -1,8 +1,17 @@
 /* profile.c: an IUT profile, an INI file read with GLib's GKeyFile.
  *
  *   [iut]     name role versions attach start stop join join_sources leave set_version
- *             ready (a command run after start until it succeeds, 10 s at
- *             most: the IUT is then ready for the case's first step)
+ *             boot (a command run to its end before the case's clock
+ *             starts, for what the IUT stands on: a VM's boot; frames
+ *             meanwhile are not kept)
+ *             ready (a command run after start until it succeeds, for
+ *             ready_timeout seconds at most (default 10; boot has as
+ *             long): the IUT is then ready for the case's first step)
+ *             version (a command that prints what the IUT is, for
+ *             reports: report.sh runs it, the harness does not)
+ *             requires (a command run once, before the first case: when
+ *             it fails, every case SKIPs, its output's first line the
+ *             reason; for an IUT whose programs may not be installed)
  *             state (a router's: prints its group table for the test link,
  *             one line per group, "GROUP include|exclude [vN] [timer=S]
  *             [running=A,B] [stopped=C]"; cases with expect_state SKIP
@@ -54,6 +63,10 @@ static const struct key_spec keys[] = {
 	{ "iut", "leave", false },
 	{ "iut", "set_version", false },
 	{ "iut", "ready", false },
+	{ "iut", "ready_timeout", false },
+	{ "iut", "boot", false },
+	{ "iut", "version", false },
+	{ "iut", "requires", false },
 	{ "iut", "ssm_aware", false },
 	{ "iut", "state", false },
 	{ "iut", "source_link", false },
@@ -317,6 +330,9 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->set_version = g_strdup(get(&c, "iut", "set_version"));
 	p->ready = g_strdup(get(&c, "iut", "ready"));
 	p->state = g_strdup(get(&c, "iut", "state"));
+	p->requires = g_strdup(get(&c, "iut", "requires"));
+	p->boot = g_strdup(get(&c, "iut", "boot"));
+	p->ready_timeout = number_in(&c, "iut", "ready_timeout", 10, 1, 600);
 	/* RFC 9776 §8 defaults; URI is the v3 one (§8.11). */
 	p->robustness = timer(&c, "robustness", 2, 1, 7);
 	p->query_interval = timer(&c, "query_interval", 125, 1, 31744);
@@ -352,6 +368,45 @@ out:
 	return !c.failed;
 }
 
+void hx_profile_vars(const struct hx_profile *p, struct hx_vars *v)
+{
+	/* Before the harness sends a query, mrt, qqi and qrv are the
+	 * profile's own. */
+	*v = (struct hx_vars){ p->query_response_interval, p->query_interval, p->robustness,
+			       p->robustness, p->query_interval, p->query_response_interval,
+			       p->lmqi, p->lmqc, p->uri, p->tolerance_ms / 1000.0,
+			       p->max_memberships, p->max_sources, p->gmi, p->oqpi,
+			       p->lmqc * p->lmqi, p->sqi, p->sqc };
+}
+
+void hx_profile_check_requires(struct hx_profile *p)
+{
+	if (!*p->requires || p->unmet)
+		return;
+	char *abs = g_canonicalize_filename(p->path, NULL);
+	char *dir = g_path_get_dirname(abs);
+	char **env = g_environ_setenv(g_get_environ(), "IGMPX_PROFILE_DIR", dir, TRUE);
+	char *argv[] = { "/bin/sh", "-c", p->requires, NULL };
+	char *out = NULL;
+	int st = 0;
+	GError *e = NULL;
+
+	if (!g_spawn_sync(NULL, argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+			  &st, &e)) {
+		p->unmet = g_strdup_printf("requires = %s: %s", p->requires, e->message);
+		g_error_free(e);
+	} else if (!g_spawn_check_wait_status(st, NULL)) {
+		char *nl = strchr(out, '\n');
+		if (nl)
+			*nl = 0;
+		p->unmet = *out ? g_strdup(out) : g_strdup_printf("requires = %s failed", p->requires);
+	}
+	g_free(out);
+	g_strfreev(env);
+	g_free(dir);
+	g_free(abs);
+}
+
 void hx_profile_free(struct hx_profile *p)
 {
 	g_free(p->path);
@@ -367,5 +422,8 @@ void hx_profile_free(struct hx_profile *p)
 	g_free(p->set_version);
 	g_free(p->ready);
 	g_free(p->state);
+	g_free(p->requires);
+	g_free(p->boot);
+	g_free(p->unmet);
 	memset(p, 0, sizeof(*p));
 }

@@ -4,8 +4,10 @@
  * The state command prints one line per group the router holds on the test
  * link (lines starting with # and empty lines are skipped):
  *
- *   GROUP include|exclude [v1|v2|v3] [timer=S] [running=A,B] [stopped=C]
+ *   GROUP include|exclude|unshown [v1|v2|v3] [timer=S] [running=A,B] [stopped=C]
  *
+ * (unshown: the router holds the group but does not show its filter mode;
+ * a step that asks for a mode then cannot be judged.)
  * running: the sources whose timers run (INCLUDE: the sources kept; EXCLUDE:
  * the forwarded list, RFC 9776 §6.2.1), stopped: the sources with no timer
  * (EXCLUDE's blocked list); vN the group's compatibility mode (§7.3.2) and
@@ -81,13 +83,15 @@ bool hx_gstate_parse(const char *text, bool want, const struct hx_vars *v, struc
 		g->mode = HX_MODE_INCLUDE;
 	} else if (!strcmp(m, "exclude")) {
 		g->mode = HX_MODE_EXCLUDE;
+	} else if (!want && !strcmp(m, "unshown")) {
+		g->mode = HX_MODE_UNSHOWN;
 	} else if (want && !strcmp(m, "absent")) {
 		g->mode = HX_MODE_ABSENT;
 	} else if (want && !strcmp(m, "present")) {
 		g->mode = HX_MODE_PRESENT;
 	} else {
 		snprintf(err, errlen, "\"%s\": the group's filter mode (include or exclude%s) "
-			 "after the group", text, want ? ", or absent, present" : "");
+			 "after the group", text, want ? ", or absent, present" : ", or unshown");
 		ok = false;
 		goto out;
 	}
@@ -180,6 +184,10 @@ enum hx_state_cmp hx_gstate_compare(const struct hx_gstate *want, const struct h
 	}
 	if (want->mode == HX_MODE_PRESENT)
 		return HX_STATE_SAME;
+	if (got->mode == HX_MODE_UNSHOWN) {
+		snprintf(why, cap, "the state command does not show the group's filter mode");
+		return HX_STATE_UNKNOWN;
+	}
 	if (want->mode != got->mode)
 		return HX_STATE_DIFFERS;
 	if (want->has_running && !same(want->running, want->nrunning, got->running, got->nrunning))

@@ -208,6 +208,24 @@ static void test_state(void)
 	      strstr(why, "compatibility"), "compat not shown: %s", why);
 	hx_gstate_free(&want);
 	hx_gstate_free(&got);
+	/* A router that holds the group without showing its filter mode: a
+	 * mode asked is not judged, presence and absence are. */
+	CHECK(hx_gstate_parse("239.1.1.1 unshown v2 running=", false, NULL, &got, err, sizeof(err)),
+	      "unshown: %s", err);
+	CHECK(hx_gstate_parse("239.1.1.1 exclude", true, &V, &want, err, sizeof(err)), "exclude");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_UNKNOWN &&
+	      strstr(why, "filter mode"), "mode not shown: %s", why);
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 present", true, &V, &want, err, sizeof(err)), "present");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_SAME, "unshown held");
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 absent", true, &V, &want, err, sizeof(err)), "absent");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS,
+	      "unshown is present");
+	hx_gstate_free(&want);
+	hx_gstate_free(&got);
+	CHECK(!hx_gstate_parse("239.1.1.1 unshown", true, &V, &want, err, sizeof(err)),
+	      "unshown is the router's word, not a want's");
 	/* Bad lines, each refused with a reason. */
 	static const char *const bad[] = { "", "10.1.1.1 include", "239.1.1.1", "239.1.1.1 both",
 					   "239.1.1.1 include running=1.2.3", "239.1.1.1 include v4",
@@ -292,7 +310,34 @@ static void test_profile(void)
 	CHECK(!strcmp(p.ready, "test -S sock"), "ready command");
 	CHECK(p.max_memberships == 40 && p.max_sources == 0, "limits: stated and not stated");
 	CHECK(!p.has_source_link, "no source link unless stated");
+	CHECK(!*p.boot && !*p.requires && p.ready_timeout == 10 && !p.unmet,
+	      "no boot, no requires, ready within 10 s by default");
+	hx_profile_check_requires(&p);
+	CHECK(!p.unmet, "no requires: met");
 	hx_profile_free(&p);
+	unlink(path);
+	/* An IUT in a VM: boot, a longer ready, and a requires that fails
+	 * with its first line the reason every case SKIPs. */
+	path = write_tmp("[iut]\nname = vm\nrole = router\nversions = 3\n"
+			 "boot = vm-up\nready_timeout = 45\n"
+			 "requires = echo \"no qemu here\"; echo second; exit 1\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)), "VM profile: %s", err);
+	CHECK(!strcmp(p.boot, "vm-up") && p.ready_timeout == 45, "boot and ready_timeout kept");
+	hx_profile_check_requires(&p);
+	CHECK(p.unmet && !strcmp(p.unmet, "no qemu here"), "requires failed: \"%s\"",
+	      p.unmet ? p.unmet : "(met)");
+	hx_profile_free(&p);
+	unlink(path);
+	path = write_tmp("[iut]\nname = vm\nrole = router\nversions = 3\n"
+			 "requires = test -n \"$IGMPX_PROFILE_DIR\"\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)), "requires profile: %s", err);
+	hx_profile_check_requires(&p);
+	CHECK(!p.unmet, "requires met, with IGMPX_PROFILE_DIR: %s", p.unmet ? p.unmet : "");
+	hx_profile_free(&p);
+	unlink(path);
+	path = write_tmp("[iut]\nname = vm\nrole = router\nversions = 3\nready_timeout = 0\n");
+	CHECK(!hx_profile_load(path, &p, err, sizeof(err)) && strstr(err, ":5:"),
+	      "ready_timeout 0 refused at its line: %s", err);
 	unlink(path);
 	path = write_tmp("[iut]\nname = r\nrole = router\nversions = 3\nsource_link = netns\n");
 	CHECK(hx_profile_load(path, &p, err, sizeof(err)) && p.has_source_link &&
@@ -416,6 +461,7 @@ static void test_case(void)
 		"    rule: rtr_forward\n"
 		"    need: true\n");
 	CHECK(hx_case_load(path, &c), "case with expect_forward and expect_no_forward");
+	CHECK(c.deadline_s == 60 && !c.deadline, "default deadline 60 s");
 	if (c.nsteps == 2) {
 		CHECK(c.steps[0].kind == HX_STEP_EXPECT_NO_FORWARD &&
 		      c.steps[0].match.src == IP4(198, 51, 100, 10) &&
@@ -424,6 +470,36 @@ static void test_case(void)
 		CHECK(c.steps[1].kind == HX_STEP_EXPECT_FORWARD && c.steps[1].need &&
 		      !strcmp(c.steps[1].hi, "lmqt"), "expect_forward: need, window");
 	}
+	hx_case_free(&c);
+	unlink(path);
+	/* A deadline that follows the profile's timers. */
+	path = write_tmp("id: T-5\ntitle: t\nrfc: RFC 2236 §3\nlevel: MUST\nrole: router\n"
+			 "versions: [2]\ndeadline: gmi + 20\nsteps:\n  - wait: gmi\n");
+	CHECK(hx_case_load(path, &c) && c.deadline && !strcmp(c.deadline, "gmi + 20"),
+	      "deadline expression kept");
+	{
+		struct hx_profile p = { 0 };
+		p.robustness = 2, p.query_interval = 125, p.query_response_interval = 10;
+		p.gmi = 260, p.tolerance_ms = 100;
+		CHECK(fabs(hx_case_deadline(&c, &p) - 280) < 1e-9, "deadline gmi + 20 = 280 s, got %g",
+		      hx_case_deadline(&c, &p));
+		p.gmi = 5000;
+		CHECK(hx_case_deadline(&c, &p) == 3600, "held to an hour");
+	}
+	hx_case_free(&c);
+	unlink(path);
+	path = write_tmp("id: T-6\ntitle: t\nrfc: RFC 2236 §3\nlevel: MUST\nrole: router\n"
+			 "versions: [2]\ndeadline: 45\nsteps:\n  - wait: 1\n");
+	CHECK(hx_case_load(path, &c) && c.deadline_s == 45 && !c.deadline, "deadline 45 s");
+	{
+		struct hx_profile p = { 0 };
+		CHECK(hx_case_deadline(&c, &p) == 45, "a number is the deadline");
+	}
+	hx_case_free(&c);
+	unlink(path);
+	path = write_tmp("id: T-7\ntitle: t\nrfc: RFC 2236 §3\nlevel: MUST\nrole: router\n"
+			 "versions: [2]\ndeadline: gmx + 20\nsteps:\n  - wait: 1\n");
+	CHECK(!hx_case_load(path, &c), "a deadline with an unknown name refused");
 	hx_case_free(&c);
 	unlink(path);
 	static const char *const bad[] = {
