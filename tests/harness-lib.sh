@@ -12,19 +12,33 @@ cd "$root" || exit 1
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 need_root() { [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }; }
-# What a run may leave: namespaces, links and processes.
+# What a run may leave: namespaces, links and processes.  A namespace or
+# link is named after the igmpx process that made it: while that process
+# runs (a run of another test beside this one: the router VM tests are not
+# serial), it is not left over.
 leftovers_now() {
-	ip netns list 2>/dev/null | grep -E '^igmpx-[0-9]+-(w[0-9]+|r)( |$)' || true
-	ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b' || true
+	{
+		ip netns list 2>/dev/null | grep -oE '^igmpx-[0-9]+-(w[0-9]+|r)( |$)'
+		ip -o link show 2>/dev/null | grep -oE 'igmpx[0-9]+t(w[0-9]+|r)\b'
+	} | while read -r n; do
+		pid=${n#igmpx}
+		pid=${pid#-}
+		pid=${pid%%[!0-9]*}
+		kill -0 "$pid" 2>/dev/null || echo "$n"
+	done
 	pgrep -a -f 'igmpx-member --serve [^ ]*/igmpx-case-|igmpx-(badhost|garbage).* igmpx[0-9]+t' || true
 }
 # Those there before the test (left by a run that was killed, on a machine
 # that is not new) are not this test's: leftovers names only the others.
-# The tests that run igmpx are serial (RUN_SERIAL), so nothing else makes
-# any meanwhile.
 leftovers_before=$(leftovers_now | sort)
+# A case's namespace is named after the process of that case, which ends
+# just before its run removes the namespace: what is found is looked for
+# again a second later, and only what stays is left over.
 leftovers() {
-	comm -13 <(printf '%s\n' "$leftovers_before") <(leftovers_now | sort) | grep . || true
+	local l
+	l=$(comm -13 <(printf '%s\n' "$leftovers_before") <(leftovers_now | sort) | grep .) || return 0
+	sleep 1
+	comm -12 <(printf '%s\n' "$l") <(leftovers_now | sort) | grep . || true
 }
 
 # expect_in FILE PATTERN WHAT

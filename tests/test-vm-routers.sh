@@ -1,0 +1,67 @@
+#!/bin/bash
+# test-vm-routers.sh BUILD_DIR PROFILE FILTER [PROFILE FILTER ...]: the
+# router suite against real routers that run in a VM (conformance/iut/
+# frr.ini, frr-v2.ini, igmpproxy.ini), as CI runs it: each PROFILE's cases
+# whose ID matches FILTER, $VM_JOBS at a time (default 1: a VM boots on a
+# core of its own, under emulation).
+#
+# What igmpx must do, whatever the router's verdicts (which are the
+# router's, and may move with the load of the machine: the committed
+# reports, conformance/reports/, explain them):
+#   - the profile's requires holds (./dev setup installed the router, qemu
+#     and the VM image): no case SKIPs for "cannot run here";
+#   - every case ends in a verdict, none in ERROR (the VM boots, the router
+#     starts, its state is read, the run keeps to its deadlines);
+#   - a case SKIPs only for what the profile lacks on purpose (igmpproxy
+#     shows no group table: its state cases SKIP);
+#   - each case that ran has its evidence capture, holding the router's
+#     queries from 192.0.2.2: the router ran in the VM and was heard;
+#   - nothing is left behind: no namespace, link or qemu process.
+# Needs root (exit 77, skipped, otherwise).
+set -u
+build=$1
+shift
+. "$(dirname "$0")/harness-lib.sh"
+need_root
+
+qemus() { pgrep -f 'qemu-system-x86_64 .*igmpx\.work=' | sort || true; }
+qemu_before=$(qemus)
+
+while [ $# -ge 2 ]; do
+	profile=$1 filter=$2
+	shift 2
+	name=$(basename "$profile" .ini)
+	out=$tmp/$name
+	start=$(date +%s)
+	"$igmpx" run -j "${VM_JOBS:-1}" --iut "$profile" --filter "$filter" --out "$out" >"$tmp/$name.log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	cat "$tmp/$name.log"
+	[ $rc -le 1 ] && ok "$name: the run ended (exit $rc) in $secs s" || fail "$name: igmpx run: exit $rc"
+	grep -q 'cannot run here' "$tmp/$name.log" &&
+		fail "$name: the profile's requires failed (./dev setup installs what it needs)" ||
+		ok "$name: its requires holds"
+	grep -qE '^\[ *[0-9]+/[0-9]+\] ERROR' "$tmp/$name.log" && fail "$name: a case ended in ERROR" ||
+		ok "$name: no ERROR"
+	skips=$(grep -A1 -E '^\[ *[0-9]+/[0-9]+\] SKIP' "$tmp/$name.log" | grep -vE '^\[|^--$' |
+		grep -vE 'the profile has no state for line' || true)
+	[ -z "$skips" ] && ok "$name: SKIPs only for the state it does not show" ||
+		{ fail "$name: SKIPped:"; echo "$skips"; }
+	ran=$(grep -E '^\[ *[0-9]+/[0-9]+\] ' "$tmp/$name.log" | grep -v ' SKIP ' | awk '{ print $4 }')
+	n=$(printf '%s\n' "$ran" | grep -c .)
+	[ "$n" -ge 1 ] && ok "$name: $n cases ran" || fail "$name: no case ran"
+	heard=0
+	for id in $ran; do
+		p=$out/$id.pcapng
+		[ -s "$p" ] || { fail "$name: no evidence capture for $id"; continue; }
+		q=$(builtin_tshark -r "$p" -Y 'igmp.type == 0x11 && ip.src == 192.0.2.2' 2>/dev/null | grep -c .)
+		[ "$q" -ge 1 ] && heard=$((heard + 1)) || fail "$name: $id: no query of the router in its capture"
+	done
+	[ "$heard" = "$n" ] && ok "$name: the router's queries in each of the $n captures"
+done
+
+left=$(leftovers)
+[ -z "$left" ] && ok "no namespace or link left behind" || { fail "left behind:"; echo "$left"; }
+stray=$(comm -13 <(printf '%s\n' "$qemu_before") <(qemus) | grep . || true)
+[ -z "$stray" ] && ok "no VM left running" || { fail "VMs left running: $stray"; }
+finish
