@@ -23,7 +23,10 @@
 # profile and filter; its igmpx.log the run's output) instead of running
 # the suite: for a suite that takes half an hour, whose notes are written
 # after its run.  The IUT's versions come from the profile's "version"
-# command when it has one (its output, one line).  Explanations come from conformance/reports/NAME.notes (or
+# command when it has one (its output, one line).  conformance/reports/
+# NAME.known.md, when there is one, is appended: what was known of the IUT
+# before (public bug reports, earlier probes) and the case that reproduces
+# or explains each.  Explanations come from conformance/reports/NAME.notes (or
 # --notes FILE), one line per case and verdict:
 #
 #   CASE-ID  WARN[,FAIL...]  deviation|ambiguity|harness  One sentence: why.
@@ -217,6 +220,8 @@ END {
 		       id == "late" ? "no late frame" : verdict[id], note_v[k], note_c[k], note_t[k]
 	}
 }' "$summary" > "$to/$name.md"
+known=$top/conformance/reports/$name.known.md
+[ ! -f "$known" ] || { printf '\n'; cat "$known"; } >> "$to/$name.md"
 
 if [ -s "$tmp/missing" ]; then
 	echo "report.sh: verdicts without an explanation in $notes:" >&2
