@@ -120,17 +120,23 @@ interface eth0
  ip igmp last-member-query-interval $((IGMPX_LMQI_MS / 100))
  ip igmp last-member-query-count $IGMPX_LMQC
 $pim_src
-ip pim rp ${IGMPX_SRC_IUT_ADDR:-$IGMPX_IUT_ADDR} 224.0.0.0/4
 CONF
 	: >"$run/zebra.conf"
 	chown frr:frr "$run"/*.conf
 	daemon zebra
 	for _ in $(seq 100); do [ -S "$run/zserv.api" ] && break; sleep 0.05; done
 	daemon pimd
+	# The RP once pimd has its address from zebra: in the configuration
+	# file it is refused when pimd reads it first ("No Path to RP").
+	rp=${IGMPX_SRC_IUT_ADDR:-$IGMPX_IUT_ADDR}
 	for _ in $(seq 200); do
-		[ -S "$run/pimd.vty" ] && vty pimd 'show ip pim interface json' | grep -q '"eth0"' && break
+		[ -S "$run/pimd.vty" ] && vty pimd 'show ip pim interface json' | grep -q "\"$rp\"" && break
 		sleep 0.05
 	done
+	out=$(vty pimd enable 'configure terminal' "ip pim rp $rp 224.0.0.0/4")
+	case $out in *%*) echo "frr.sh: pimd refused its RP: $out" >&2; exit 1 ;; esac
+	vty pimd 'show ip pim rp-info json' | grep -q "\"$rp\"" ||
+		{ echo "frr.sh: pimd has no RP $rp" >&2; exit 1; }
 	;;
 guest-start)
 	out=$(vty pimd enable 'configure terminal' 'interface eth0' 'ip igmp')
