@@ -66,14 +66,15 @@ state)
 	# pimd's groups and their sources: the last complete line of the
 	# snapshots guest-start's poller writes (a line is "[GROUPS,SOURCES]";
 	# one cut short, or not JSON, is passed over; a file not written for
-	# 1 s means the poller or pimd is gone).  A source "*" is the EXCLUDE
+	# 3 s, whole seconds of its time stamp, means the poller or pimd is
+	# gone: an emulated VM on a loaded machine can pause for a second).  A source "*" is the EXCLUDE
 	# entry of no source.  Not printed: the group timer (FRR shows it to
 	# the second only), its "version" (not documented as the compatibility
 	# mode of RFC 9776 §7.3.2), and the filter mode of a group FRR shows
 	# without one, as it does a group of an IGMPv2 report ("unshown").
 	f=$W/pimd-state.lines
 	for try in 1 2 3; do
-		[ -s "$f" ] && [ $(($(date +%s) - $(stat -c %Y "$f"))) -le 1 ] ||
+		[ -s "$f" ] && [ $(($(date +%s) - $(stat -c %Y "$f"))) -le 3 ] ||
 			{ echo "frr.sh state: pimd's snapshots in $f are not being written" >&2; exit 1; }
 		snap=$(tail -n 3 "$f" | jq -c -R 'fromjson? // empty' | tail -n 1)
 		[ -z "$snap" ] || break
