@@ -81,13 +81,23 @@ state)
 		[ $try != 3 ] || { echo "frr.sh state: no complete snapshot in $f" >&2; exit 1; }
 		sleep 0.05
 	done
+	# Sources: FRR's "forwarded" says whether it forwards the source, which
+	# it never does for INCLUDE sources outside its SSM range (R-FWD-
+	# INCLUDE), so the timers say which run.  In INCLUDE mode every source
+	# listed has a running timer (RFC 9776 §6.2.1: one whose timer ends is
+	# deleted); in EXCLUDE mode a source whose timer shows no time ("--:--",
+	# "00:00") is one of the blocked list, the others run.  FRR shows the
+	# timer to the second: a running EXCLUDE source in its last second
+	# reads as blocked.
 	jq -r '
+	  def stopped: .timer == "--:--" or .timer == "00:00";
 	  (.[1].eth0 // {}) as $s
 	  | (.[0].eth0.groups // [])[]
+	  | (.mode // "unshown" | ascii_downcase) as $m
 	  | (($s[.group].sources // []) | map(select(.source != "*"))) as $src
-	  | [ .group, (.mode // "unshown" | ascii_downcase),
-	      "running=\([$src[] | select(.forwarded) | .source] | join(","))",
-	      "stopped=\([$src[] | select(.forwarded | not) | .source] | join(","))" ]
+	  | [ .group, $m,
+	      "running=\([$src[] | select($m == "include" or (stopped | not)) | .source] | join(","))",
+	      "stopped=\([$src[] | select($m != "include" and stopped) | .source] | join(","))" ]
 	  | join(" ")' <<<"$snap" ||
 		{ echo "frr.sh state: pimd's snapshot not understood: $snap" >&2; exit 1; }
 	;;
