@@ -475,9 +475,9 @@ int main(void)
 	test_junit();
 	if (!failed) {
 		char path[128];
-		const char *names[] = { "out.pcapng", "big.pcapng", "out.xml" };
+		const char *names[] = { "out.pcapng", "big.pcapng", "two.pcapng", "out.xml" };
 
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
 			unlink(path);
 		}
