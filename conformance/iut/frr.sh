@@ -49,9 +49,7 @@ version)
 	echo "FRR $(dpkg-query -W -f='${Version}' frr 2>/dev/null || echo '(not installed)') (zebra, pimd), in $("$vm" about)"
 	;;
 boot)
-	export -p | grep ' IGMPX_' >"$W/env"
-	"$vm" start
-	for _ in $(seq 600); do "$vm" ready && break; sleep 0.1; done
+	"$vm" up
 	"$vm" exec "'$here/frr.sh' guest-boot $2"
 	;;
 start)

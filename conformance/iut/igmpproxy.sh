@@ -38,9 +38,7 @@ version)
 	;;
 boot)
 	[ -n "${IGMPX_SRC_IFNAME:-}" ] || { echo "igmpproxy.sh: the profile needs a source link (upstream)" >&2; exit 1; }
-	export -p | grep ' IGMPX_' >"$W/env"
-	"$vm" start
-	for _ in $(seq 600); do "$vm" ready && break; sleep 0.1; done
+	"$vm" up
 	"$vm" exec "'$here/igmpproxy.sh' guest-boot"
 	;;
 start)
