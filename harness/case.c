@@ -20,7 +20,15 @@
  *                                        repeat: N, every: SECONDS; fragment:
  *                                        N octets of IP payload per fragment;
  *       from: 192.0.2.7                 another host or router on the link: the
- *                                        IP source, and the MAC 02:00:<address>)
+ *                                        IP source, and the MAC 02:00:<address>;
+ *                                        192.0.2.10+200: frame i from host i mod 200)
+ *       rate: 20000                     (frames per second, instead of every:, with
+ *       for: 2                           repeat: or for: SECONDS; a flood: see
+ *       groups: 500                      send_step; groups: N, each group of the
+ *       source_lists: 4                  message + (i mod N); source_lists: L, each
+ *                                        record's sources moved on by their number
+ *                                        times (i / N) mod L; every count an
+ *                                        expression, 200000 frames a step at most)
  *     - replay: pcaps/linux/linux-v3.pcap   (frames: 2-4)
  *     - expect: v3report group=239.1.1.1 record=IS_EX
  *       within: [0, mrt]                (expressions, seconds after the last stimulus)
@@ -35,7 +43,8 @@
  *       rule: no_state_no_report
  *     - expect_state: 239.1.1.1 exclude running=198.51.100.1 stopped=198.51.100.2
  *       within: [0, 0.5]                (the router's state, its profile's state
- *       rule: rtr_table8                 command polled in the window; harness/state.c) 
+ *       rule: rtr_table8                 command polled in the window; harness/state.c;
+ *       groups: 500                      groups: N, each of N groups from it so)
  *     - expect_forward: 198.51.100.1 239.1.1.1   (SOURCE GROUP: the harness sends
  *       within: [0, 0.5]                 UDP from SOURCE to GROUP on the profile's
  *       rule: rtr_forward                source_link through the window; some must
@@ -237,7 +246,7 @@ static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 	struct desc_frame_lines *fd = calloc(1, sizeof(*fd));
 	struct desc_capture cap = { 0 };
 	unsigned before = desc_errors;
-	char *text = strdup(s->text), *save = NULL;
+	char *text = strdup(s->text), *save = NULL, *from = NULL;
 	int ln = line(n) + (n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 			    n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE);
 	bool head = true;
@@ -263,11 +272,15 @@ static void build_send(struct rd *r, const yaml_node_t *n, struct hx_step *s)
 	}
 	if (desc_has(&fd->head, "at"))
 		desc_err(&fd->head, "send: at= has no meaning here (the step's place in steps is its time)");
+	/* from: A+N gives the description its first host. */
+	from = s->from ? strndup(s->from, strcspn(s->from, "+")) : NULL;
+	if (s->from && !from)
+		exit(2);
 	if (s->from && desc_has(&fd->head, "src"))
 		err(r, n, "send: from: and src= both say the source: one of them");
 	if (!desc_has(&fd->head, "src") && fd->head.nkv < DESC_MAX_KV) {
 		fd->head.kv[fd->head.nkv].key = (char *)"src";
-		fd->head.kv[fd->head.nkv++].val = s->from ? s->from : (char *)"192.0.2.1";
+		fd->head.kv[fd->head.nkv++].val = from ? from : (char *)"192.0.2.1";
 	}
 	if (desc_errors == before)
 		desc_frame_build(fd, &cap);
@@ -283,6 +296,7 @@ out:
 	free(cap.frames);
 	free(fd);
 	free(text);
+	free(from);
 }
 
 static const char *const step_words[] = {
@@ -304,7 +318,8 @@ static bool key_ok(enum hx_step_kind k, const char *key)
 		return !strcmp(key, "groups") || !strcmp(key, "may_fail");
 	case HX_STEP_SEND:
 		return !strcmp(key, "repeat") || !strcmp(key, "every") || !strcmp(key, "fragment") ||
-		       !strcmp(key, "from");
+		       !strcmp(key, "from") || !strcmp(key, "rate") || !strcmp(key, "for") ||
+		       !strcmp(key, "groups") || !strcmp(key, "source_lists");
 	case HX_STEP_REPLAY:
 		return !strcmp(key, "frames");
 	case HX_STEP_EXPECT:
@@ -313,6 +328,8 @@ static bool key_ok(enum hx_step_kind k, const char *key)
 	case HX_STEP_EXPECT_NONE:
 		return !strcmp(key, "within") || !strcmp(key, "rule");
 	case HX_STEP_EXPECT_STATE:
+		return !strcmp(key, "within") || !strcmp(key, "rule") || !strcmp(key, "need") ||
+		       !strcmp(key, "groups");
 	case HX_STEP_EXPECT_FORWARD:
 		return !strcmp(key, "within") || !strcmp(key, "rule") || !strcmp(key, "need");
 	case HX_STEP_EXPECT_NO_FORWARD:
@@ -329,6 +346,21 @@ static bool group_ok(const char *s)
 
 	return sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a >= 224 && a <= 239 &&
 	       b < 256 && c < 256 && d < 256;
+}
+
+/* A count as far as it is known at load: 0 if not given, its value if a
+ * plain number, else 1 (an expression of the profile, checked at run). */
+static unsigned known_count(const char *text)
+{
+	char e[200];
+	double d;
+
+	if (!text)
+		return 0;
+	if (!strpbrk(text, "abcdefghijklmnopqrstuvwxyz_") &&
+	    hx_expr_eval(text, &(struct hx_vars){ 0 }, &d, e, sizeof(e)) && d >= 1 && d <= 65536)
+		return (unsigned)d;
+	return 1;
 }
 
 static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
@@ -391,17 +423,23 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 				s.may_fail = b && !strcmp(b, "true");
 		} else if (!strcmp(key, "repeat")) {
 			double d;
-			if (number(r, v, "repeat", 1, 100000, &d))
+			if (number(r, v, "repeat", 1, HX_SEND_MAX, &d))
 				s.repeat = (unsigned)d;
+		} else if (!strcmp(key, "rate")) {
+			s.rate = expression(r, v, "rate");
+		} else if (!strcmp(key, "for")) {
+			s.for_s = expression(r, v, "for");
+		} else if (!strcmp(key, "source_lists")) {
+			s.source_lists = expression(r, v, "source_lists");
 		} else if (!strcmp(key, "every")) {
 			*(s.kind == HX_STEP_EXPECT ? &s.spacing : &s.every) = expression(r, v, "every");
 		} else if (!strcmp(key, "from")) {
-			unsigned o1, o2, o3, o4;
-			char extra;
+			char e[200];
+			uint32_t a;
+			unsigned hn;
 			s.from = dup_scalar(r, v, "from");
-			if (s.from && (sscanf(s.from, "%u.%u.%u.%u%c", &o1, &o2, &o3, &o4, &extra) != 4 ||
-				       o1 > 255 || o2 > 255 || o3 > 255 || o4 > 255))
-				err(r, v, "from: \"%s\" is not an IPv4 address", s.from);
+			if (s.from && !hx_addr_range(s.from, &hx_vars_ones, &a, &hn, e, sizeof(e)))
+				err(r, v, "from: %s", e);
 		} else if (!strcmp(key, "fragment")) {
 			double d;
 			if (number(r, v, "fragment", 8, 1480, &d)) {
@@ -446,6 +484,22 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 		build_send(r, arg, &s);
 		if (s.every && s.repeat < 2)
 			err(r, n, "send: every: needs repeat: 2 or more");
+		if (s.every && s.rate)
+			err(r, n, "send: every: and rate: both say the spacing: one of them");
+		if (s.for_s && s.repeat)
+			err(r, n, "send: for: and repeat: both say how many: one of them");
+		if (s.for_s && !s.rate)
+			err(r, n, "send: for: needs rate:");
+		if (s.rate && !s.for_s && s.repeat < 2)
+			err(r, n, "send: rate: needs for: SECONDS or repeat: 2 or more");
+		if ((s.groups || s.source_lists || (s.from && strchr(s.from, '+'))) && s.fragment)
+			err(r, n, "send: fragment: sends one frame as it is; no ranges with it");
+		if (s.frame && (s.groups || s.source_lists || (s.from && strchr(s.from, '+')))) {
+			char e[200];
+			if (!hx_flood_ok(s.frame, s.frame_len, known_count(s.groups),
+					 known_count(s.source_lists), e, sizeof(e)))
+				err(r, n, "send: %s", e);
+		}
 		break;
 	case HX_STEP_SET_VERSION:
 		if (strcmp(s.text, "1") && strcmp(s.text, "2") && strcmp(s.text, "3"))
@@ -637,6 +691,9 @@ void hx_case_free(struct hx_case *c)
 		free(s->every);
 		free(s->spacing);
 		free(s->from);
+		free(s->rate);
+		free(s->for_s);
+		free(s->source_lists);
 		free(s->count_lo);
 		free(s->count_hi);
 		free(s->cover);

@@ -412,7 +412,9 @@ static const char *skip_reason(const struct hx_case *c, const struct hx_profile 
 		}
 		/* A case sized by the IUT's limits needs them stated. */
 		const char *texts[] = { s->groups, s->sources, s->match.nsrc_expr, s->cover, s->lo,
-					s->hi, s->every, s->count_lo, s->count_hi };
+					s->hi, s->every, s->count_lo, s->count_hi, s->rate, s->for_s,
+					s->source_lists, s->from,
+					s->kind == HX_STEP_EXPECT_STATE ? s->text : NULL };
 		for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
 			if (texts[k] && strstr(texts[k], "max_memberships") && !p->max_memberships)
 				need = "max_memberships";
@@ -524,27 +526,121 @@ static void send_fragments(struct run *r, uint64_t at, const uint8_t *b, size_t 
 	}
 }
 
-/* send: the frame, repeat: times every: seconds apart, fragmented if asked. */
+/* A count of a send: step (groups:, source_lists:, the hosts of from:),
+ * 1 when not asked; false after an ERROR verdict. */
+static bool send_count(struct run *r, const struct hx_step *s, const char *what,
+		       const char *text, unsigned *out)
+{
+	char err[256];
+	double d = 1;
+
+	if (text && !hx_expr_eval(text, &r->vars, &d, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: %s: %s", r->c->path, s->line, what, err);
+		return false;
+	}
+	if (d < 1 || d > 65536 || d != (double)(unsigned)d) {
+		run_verdict(r, HX_ERROR, "%s:%d: %s: %g is not a count from 1 to 65536",
+			    r->c->path, s->line, what, d);
+		return false;
+	}
+	*out = (unsigned)d;
+	return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* send: the frame, repeat: times every: seconds apart (or rate: per second
+ * for: seconds), fragmented if asked.  A flood (more than one frame, or
+ * ranges) says in the log and on its first frame what was asked and what
+ * was done: the frames sent, in how long, and how late each went out after
+ * its time (median, 99th percentile, worst), so that a verdict after it is
+ * read knowing the load the IUT really had. */
 static void send_step(struct run *r, const struct hx_step *s)
 {
-	double every = 0;
+	double every = 0, rate = 0, for_s = 0;
 	char err[256];
-	uint64_t start = hx_now_ns();
-	unsigned n = s->repeat ? s->repeat : 1;
+	unsigned long n = s->repeat ? s->repeat : 1;
+	struct hx_flood fl = { 0, 1, 1, 1 };
 
-	if (s->every && !hx_expr_eval(s->every, &r->vars, &every, err, sizeof(err))) {
-		run_verdict(r, HX_ERROR, "%s:%d: every: %s", r->c->path, s->line, err);
+	if ((s->every && !hx_expr_eval(s->every, &r->vars, &every, err, sizeof(err))) ||
+	    (s->rate && !hx_expr_eval(s->rate, &r->vars, &rate, err, sizeof(err))) ||
+	    (s->for_s && !hx_expr_eval(s->for_s, &r->vars, &for_s, err, sizeof(err)))) {
+		run_verdict(r, HX_ERROR, "%s:%d: send: %s", r->c->path, s->line, err);
 		return;
 	}
-	for (unsigned i = 0; i < n && !r->aborted && !*r->stop; i++) {
-		uint64_t at = start + (uint64_t)(every * i * NS);
-		uint8_t *b = g_memdup2(s->frame, s->frame_len);
+	if (s->rate) {
+		if (!(rate > 0)) {
+			run_verdict(r, HX_ERROR, "%s:%d: rate: %g frames per second", r->c->path,
+				    s->line, rate);
+			return;
+		}
+		every = 1 / rate;
+		if (s->for_s)
+			n = (unsigned long)llround(rate * for_s);
+	}
+	if (n < 1 || n > HX_SEND_MAX) {
+		run_verdict(r, HX_ERROR, "%s:%d: send: %lu frames (rate: x for:); 1 to %u", r->c->path,
+			    s->line, n, HX_SEND_MAX);
+		return;
+	}
+	if (s->from && strchr(s->from, '+') &&
+	    !hx_addr_range(s->from, &r->vars, &fl.host0, &fl.hosts, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: from: %s", r->c->path, s->line, err);
+		return;
+	}
+	if (!send_count(r, s, "groups", s->groups, &fl.groups) ||
+	    !send_count(r, s, "source_lists", s->source_lists, &fl.lists))
+		return;
+	bool vary = fl.hosts > 1 || fl.groups > 1 || fl.lists > 1;
+	if (vary && !hx_flood_ok(s->frame, s->frame_len, s->groups ? fl.groups : 0,
+				 s->source_lists ? fl.lists : 0, err, sizeof(err))) {
+		run_verdict(r, HX_ERROR, "%s:%d: send: %s", r->c->path, s->line, err);
+		return;
+	}
+	uint64_t *late = n > 1 ? g_new(uint64_t, n) : NULL;
+	int first = (int)r->frames->len;
+	uint64_t start = hx_now_ns() + (n > 1 ? 1000000u : 0), last = start;
+	unsigned long i;
+	uint8_t *b = g_malloc(s->frame_len);
+	for (i = 0; i < n && !r->aborted && !*r->stop; i++) {
+		uint64_t at = start + (uint64_t)llround(every * (double)i * NS);
+		if (vary)
+			hx_flood_frame(s->frame, s->frame_len, &fl, i, b);
+		else
+			memcpy(b, s->frame, s->frame_len);
 		if (s->fragment)
 			send_fragments(r, at, b, s->frame_len, s->fragment);
-		else
-			run_send_frame(r, at, b, s->frame_len);
-		g_free(b);
+		else if (!run_send_frame(r, at, b, s->frame_len))
+			break;
+		last = r->anchor;
+		if (late)
+			late[i] = r->anchor > at ? r->anchor - at : 0;
 	}
+	g_free(b);
+	if (late && i > 1) {
+		double took = (double)(last - start) / NS;
+		qsort(late, i, sizeof(*late), cmp_u64);
+		char what[400];
+		double got = took > 0 ? (double)(i - 1) / took : 0, asked = every > 0 ? 1 / every : 0;
+		snprintf(what, sizeof(what), "send (line %d): %lu frames in %.3f s, %.*f/s (asked: %lu "
+			 "frames, %.*f/s%s); from %u host%s, over %u group%s and %u source list%s; "
+			 "sent late by median %.1f us, 99th percentile %.1f us, at worst %.1f us",
+			 s->line, i, took, got < 10 ? 2 : 0, got, n, asked < 10 ? 2 : 0, asked,
+			 every > 0 ? "" : " (no spacing: at once)",
+			 fl.hosts, fl.hosts == 1 ? "" : "s", fl.groups, fl.groups == 1 ? "" : "s",
+			 fl.lists, fl.lists == 1 ? "" : "s", late[i / 2] / 1e3,
+			 late[(i * 99) / 100] / 1e3, late[i - 1] / 1e3);
+		struct frame *f = run_frame_at(r, first);
+		if (f)
+			run_comment(f, "%s", what);
+		run_verdict(r, HX_PASS, "%s", what);
+	}
+	g_free(late);
 }
 
 /* The profile's ready command, again every 20 ms until it succeeds (the

@@ -437,45 +437,98 @@ static gchar *state_output(struct run *r, char *err, size_t errlen)
 	return out;
 }
 
-/* The router's line for group in out ("" with *found false if none);
- * false with err on a line that is not the state format. */
-static bool state_line(const char *out, uint32_t group, struct hx_gstate *g, bool *found,
-		       char *line, size_t linecap, char *err, size_t errlen)
+/* The router's table: every line of out parsed, by group (the first line
+ * of a group counts); NULL with err on a line that is not the state
+ * format.  Values: struct state_row. */
+struct state_row {
+	struct hx_gstate g;
+	char *line;
+};
+
+static void state_row_free(gpointer p)
+{
+	struct state_row *w = p;
+
+	hx_gstate_free(&w->g);
+	g_free(w->line);
+	g_free(w);
+}
+
+static GHashTable *state_table(const char *out, char *err, size_t errlen)
 {
 	gchar **lines = g_strsplit(out, "\n", -1);
-	bool ok = true;
+	GHashTable *t = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, state_row_free);
 
-	*found = false;
-	*line = 0;
-	for (int i = 0; lines[i] && ok; i++) {
-		struct hx_gstate x;
-		gchar *t = g_strstrip(lines[i]);
-		if (!*t || *t == '#')
+	for (int i = 0; lines[i]; i++) {
+		struct state_row *w = g_new0(struct state_row, 1);
+		gchar *l = g_strstrip(lines[i]);
+		if (!*l || *l == '#') {
+			g_free(w);
 			continue;
-		if (!hx_gstate_parse(t, false, NULL, &x, err, errlen)) {
+		}
+		if (!hx_gstate_parse(l, false, NULL, &w->g, err, errlen)) {
 			char e[300];
 			snprintf(e, sizeof(e), "%s", err);
 			snprintf(err, errlen, "output line %d: %s", i + 1, e);
-			ok = false;
-		} else if (x.group == group && !*found) {
-			*g = x;
-			*found = true;
-			snprintf(line, linecap, "%s", t);
-		} else {
-			hx_gstate_free(&x);
+			g_free(w);
+			g_hash_table_destroy(t);
+			t = NULL;
+			break;
 		}
+		w->line = g_strdup(l);
+		if (g_hash_table_contains(t, GUINT_TO_POINTER(w->g.group)))
+			state_row_free(w);
+		else
+			g_hash_table_insert(t, GUINT_TO_POINTER(w->g.group), w);
 	}
 	g_strfreev(lines);
-	if (!ok && *found)
-		hx_gstate_free(g);
-	return ok;
+	return t;
+}
+
+/* Each of n groups from want's against the table: SAME if every one is,
+ * DIFFERS if any is (the first in seen, how many in *ndiff), else UNKNOWN
+ * (why). */
+static enum hx_state_cmp state_compare_range(const struct run *r, struct hx_gstate *want,
+					     unsigned n, GHashTable *t, unsigned *ndiff,
+					     char *seen, size_t seencap, char *why, size_t whycap)
+{
+	uint32_t first = want->group;
+	enum hx_state_cmp all = HX_STATE_SAME;
+	char w[200];
+
+	*ndiff = 0;
+	*seen = 0;
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t g = first + k;
+		struct state_row *row = g_hash_table_lookup(t, GUINT_TO_POINTER(g));
+		want->group = g;
+		enum hx_state_cmp c = hx_gstate_compare(want, row ? &row->g : NULL, &r->vars, w,
+							sizeof(w));
+		if (c == HX_STATE_DIFFERS && !(*ndiff)++) {
+			if (row)
+				snprintf(seen, seencap, "%s", row->line);
+			else if (n > 1)
+				snprintf(seen, seencap, "no line for %u.%u.%u.%u", g >> 24,
+					 g >> 16 & 255, g >> 8 & 255, g & 255);
+			if (*w)
+				snprintf(why, whycap, "%s", w);
+		} else if (c == HX_STATE_UNKNOWN && all == HX_STATE_SAME) {
+			snprintf(why, whycap, "%s", w);
+		}
+		if (c == HX_STATE_DIFFERS)
+			all = HX_STATE_DIFFERS;
+		else if (c == HX_STATE_UNKNOWN && all == HX_STATE_SAME)
+			all = HX_STATE_UNKNOWN;
+	}
+	want->group = first;
+	return all;
 }
 
 void run_expect_state(struct run *r, const struct hx_step *s)
 {
 	const struct igmpx_rule_info *ri = &igmpx_rules[s->rule];
 	struct hx_gstate want;
-	char err[400], why[200] = "", seen[400] = "";
+	char err[400] = "", why[200] = "", seen[400] = "";
 	double lo_s, hi_s;
 	uint64_t lo, hi, seen_at = 0;
 	enum hx_state_cmp cmp = HX_STATE_DIFFERS;
@@ -489,6 +542,22 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 		run_verdict(r, HX_ERROR, "%s:%d: expect_state: %s", r->c->path, s->line, err);
 		return;
 	}
+	/* groups: N, each of N groups from the step's. */
+	unsigned ngroups = 1, ndiff = 0;
+	if (s->groups) {
+		double d;
+		if (!hx_expr_eval(s->groups, &r->vars, &d, err, sizeof(err)) || d < 1 || d > 65536 ||
+		    d != (double)(unsigned)d || (uint64_t)want.group + (unsigned)d - 1 > 0xEFFFFFFFu) {
+			run_verdict(r, HX_ERROR, "%s:%d: groups: %s", r->c->path, s->line,
+				    *err ? err : "a count from 1 to 65536 that stays in 224.0.0.0/4");
+			hx_gstate_free(&want);
+			return;
+		}
+		ngroups = (unsigned)d;
+	}
+	char range[64] = "";
+	if (ngroups > 1)
+		snprintf(range, sizeof(range), ", each of %u groups from the first", ngroups);
 	lo = r->anchor + (uint64_t)(lo_s * NS);
 	hi = r->anchor + (uint64_t)(hi_s * NS);
 	run_pump(r, lo, NULL, NULL);
@@ -501,8 +570,6 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 	bool late_look = false;
 	unsigned looks = 0;
 	while (!r->aborted && !*r->stop) {
-		struct hx_gstate got;
-		bool found;
 		uint64_t at = hx_now_ns();
 		gchar *out = state_output(r, err, sizeof(err));
 		if (!out) {
@@ -510,18 +577,19 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 				    r->p->state, err);
 			break;
 		}
-		if (!state_line(out, want.group, &got, &found, seen, sizeof(seen), err, sizeof(err))) {
+		GHashTable *t = state_table(out, err, sizeof(err));
+		g_free(out);
+		if (!t) {
 			run_verdict(r, HX_ERROR, "%s:%d: the state command's %s", r->c->path,
 				    s->line, err);
-			g_free(out);
 			break;
 		}
-		g_free(out);
 		seen_at = at;
 		looks++;
-		cmp = hx_gstate_compare(&want, found ? &got : NULL, &r->vars, why, sizeof(why));
-		if (found)
-			hx_gstate_free(&got);
+		*why = 0;
+		cmp = state_compare_range(r, &want, ngroups, t, &ndiff, seen, sizeof(seen), why,
+					  sizeof(why));
+		g_hash_table_destroy(t);
 		if (cmp != HX_STATE_DIFFERS || at > hi)
 			break;
 		if (hx_now_ns() > hi) {
@@ -541,25 +609,30 @@ void run_expect_state(struct run *r, const struct hx_step *s)
 				     : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
 				     : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
 		run_verdict(r, s->need && lv != HX_WARN ? HX_INCONCLUSIVE : lv,
-			    "%s:%d: %s (%s %s, %s): %s: expected state \"%s\" within [%.3f, %.3f] s; "
+			    "%s:%d: %s (%s %s, %s): %s: expected state \"%s\"%s within [%.3f, %.3f] s; "
 			    "late: first after the window at +%.3f s, %.0f ms past its end (the look "
 			    "before, begun in the window, ended after it)", r->c->path, s->line, ri->id,
-			    ri->rfc, ri->section, igmpx_level_name(ri->level), ri->text, s->text, lo_s,
-			    hi_s, (double)(seen_at - r->anchor) / NS, (double)(seen_at - hi) / 1e6);
+			    ri->rfc, ri->section, igmpx_level_name(ri->level), ri->text, s->text, range,
+			    lo_s, hi_s, (double)(seen_at - r->anchor) / NS, (double)(seen_at - hi) / 1e6);
 		return;
 	}
 	if (cmp == HX_STATE_UNKNOWN) {
-		run_verdict(r, HX_INCONCLUSIVE, "%s:%d: %s: %s (wanted \"%s\")", r->c->path, s->line,
-			    ri->id, why, s->text);
+		run_verdict(r, HX_INCONCLUSIVE, "%s:%d: %s: %s (wanted \"%s\"%s)", r->c->path,
+			    s->line, ri->id, why, s->text, range);
 		return;
 	}
 	enum hx_verdict v = s->need ? HX_INCONCLUSIVE
 			  : ri->level <= IGMPX_LEVEL_MUST_PLAIN ? HX_FAIL
 			  : ri->level <= IGMPX_LEVEL_SHOULD_PLAIN ? HX_WARN : HX_PASS;
-	run_verdict(r, v, "%s:%d: %s (%s %s, %s): %s: expected state \"%s\" within [%.3f, %.3f] s "
-		    "after %s; the router's last line at +%.3f s: %s", r->c->path, s->line, ri->id,
+	char many[80] = "";
+	if (ngroups > 1)
+		snprintf(many, sizeof(many), "%u of the %u groups are not so; the first: ", ndiff,
+			 ngroups);
+	run_verdict(r, v, "%s:%d: %s (%s %s, %s): %s: expected state \"%s\"%s within [%.3f, %.3f] s "
+		    "after %s; the router's last line at +%.3f s: %s%s", r->c->path, s->line, ri->id,
 		    ri->rfc, ri->section, igmpx_level_name(ri->level),
-		    s->need ? "precondition unmet" : ri->text, s->text, lo_s, hi_s,
+		    s->need ? "precondition unmet" : ri->text, s->text, range, lo_s, hi_s,
 		    r->anchor_frame >= 0 ? "the stimulus" : "the command",
-		    (double)(seen_at - r->anchor) / NS, *seen ? seen : *why ? why : "(no line)");
+		    (double)(seen_at - r->anchor) / NS, many,
+		    *seen ? seen : *why ? why : "(no line)");
 }

@@ -511,3 +511,172 @@ void hx_describe(const uint8_t *frame, size_t len, char *out, size_t cap)
 		break;
 	}
 }
+
+/* ---- A flood -------------------------------------------------------------- */
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Where the IP header and the IGMP message are in a frame; false if it is
+ * no whole, unfragmented IPv4 packet carrying IGMP. */
+static bool flood_parts(const uint8_t *frame, size_t len, size_t *ip_off, size_t *hl,
+			size_t *igmp_len)
+{
+	size_t iplen;
+	const uint8_t *ip = hx_ip_of(1, frame, len, &iplen);
+
+	if (!ip || iplen < 20 || ip[0] >> 4 != 4)
+		return false;
+	*hl = (size_t)(ip[0] & 15) * 4;
+	size_t total = (size_t)ip[2] << 8 | ip[3];
+	if (*hl < 20 || total > iplen || total < *hl + 8 || ip[9] != 2 || (ip[6] & 0x3F) || ip[7])
+		return false;
+	*ip_off = (size_t)(ip - frame);
+	*igmp_len = total - *hl;
+	return true;
+}
+
+/* Calls f for every group field of the message (and, with its record's
+ * sources, for a v3 report's): how many there are, or -1 if the message
+ * has none that can be varied or is cut short. */
+static int flood_fields(uint8_t *m, size_t n,
+			void (*f)(uint8_t *group, uint8_t *src, unsigned nsrc, void *arg), void *arg)
+{
+	switch (m[0]) {
+	case 0x12: case 0x16: case 0x17:        /* v1, v2 report; leave */
+		if (f)
+			f(m + 4, NULL, 0, arg);
+		return 1;
+	case 0x22: {                            /* v3 report */
+		unsigned nrec = (unsigned)m[6] << 8 | m[7];
+		size_t off = 8;
+		for (unsigned k = 0; k < nrec; k++) {
+			if (off + 8 > n)
+				return -1;
+			unsigned nsrc = (unsigned)m[off + 2] << 8 | m[off + 3];
+			size_t rlen = 8 + 4 * (size_t)nsrc + 4 * (size_t)m[off + 1];
+			if (off + rlen > n)
+				return -1;
+			if (f)
+				f(m + off + 4, m + off + 8, nsrc, arg);
+			off += rlen;
+		}
+		return nrec ? (int)nrec : -1;
+	}
+	default:
+		return -1;
+	}
+}
+
+struct flood_check {
+	unsigned groups, lists, with_sources;
+	bool range_ok;
+};
+
+static void flood_check_one(uint8_t *group, uint8_t *src, unsigned nsrc, void *arg)
+{
+	struct flood_check *c = arg;
+	uint32_t g = get32(group);
+
+	(void)src;
+	if (nsrc)
+		c->with_sources++;
+	if (c->groups && (g >> 28 != 0xE || (uint64_t)g + c->groups - 1 > 0xEFFFFFFFu))
+		c->range_ok = false;
+}
+
+bool hx_flood_ok(const uint8_t *frame, size_t len, unsigned groups, unsigned lists,
+		 char *err, size_t errlen)
+{
+	size_t ip_off, hl, n;
+	uint8_t m[9216];
+
+	if (!flood_parts(frame, len, &ip_off, &hl, &n) || n > sizeof(m)) {
+		snprintf(err, errlen, "a flood varies an unfragmented IPv4 packet carrying IGMP");
+		return false;
+	}
+	if (igmpx_cksum(frame + ip_off, hl) || igmpx_cksum(frame + ip_off + hl, n)) {
+		snprintf(err, errlen, "a flood makes the checksums again: the frame's own must "
+			 "be right (no cksum= in it)");
+		return false;
+	}
+	memcpy(m, frame + ip_off + hl, n);
+	struct flood_check c = { groups, lists, 0, true };
+	if ((groups || lists) && flood_fields(m, n, flood_check_one, &c) < 0) {
+		snprintf(err, errlen, "groups: and source_lists: vary a report or a leave "
+			 "(v1, v2 or v3, its records whole)");
+		return false;
+	}
+	if (!c.range_ok) {
+		snprintf(err, errlen, "groups: %u from each group of the message leaves 224.0.0.0/4",
+			 groups);
+		return false;
+	}
+	if (lists && !c.with_sources) {
+		snprintf(err, errlen, "source_lists: needs a v3 record with sources");
+		return false;
+	}
+	return true;
+}
+
+struct flood_vary {
+	uint32_t gadd;
+	unsigned long block;
+};
+
+static void flood_vary_one(uint8_t *group, uint8_t *src, unsigned nsrc, void *arg)
+{
+	const struct flood_vary *v = arg;
+
+	put32(group, get32(group) + v->gadd);
+	for (unsigned k = 0; k < nsrc && v->block; k++)
+		put32(src + 4 * k, get32(src + 4 * k) + (uint32_t)(nsrc * v->block));
+}
+
+void hx_flood_frame(const uint8_t *frame, size_t len, const struct hx_flood *f,
+		    unsigned long i, uint8_t *out)
+{
+	size_t ip_off, hl, n;
+
+	memcpy(out, frame, len);
+	if (!flood_parts(out, len, &ip_off, &hl, &n))
+		return;
+	uint8_t *ip = out + ip_off, *m = ip + hl;
+	uint32_t host = f->host0 + (uint32_t)(i % (f->hosts ? f->hosts : 1));
+	if (f->hosts > 1) {
+		put32(ip + 12, host);
+		out[6] = 0x02, out[7] = 0x00;
+		put32(out + 8, host);
+	}
+	unsigned groups = f->groups ? f->groups : 1, lists = f->lists ? f->lists : 1;
+	struct flood_vary v = { (uint32_t)(i % groups), (i / groups) % lists };
+	bool ip_changed = f->hosts > 1;
+	if (v.gadd || v.block) {
+		uint32_t g0 = get32(m + 4);
+		flood_fields(m, n, flood_vary_one, &v);
+		m[2] = m[3] = 0;
+		uint16_t ck = igmpx_cksum(m, n);
+		m[2] = (uint8_t)(ck >> 8), m[3] = (uint8_t)ck;
+		/* A v1/v2 report goes to its group: the destination follows. */
+		if (m[0] != 0x22 && get32(ip + 16) == g0 && v.gadd) {
+			uint32_t g = get32(m + 4);
+			put32(ip + 16, g);
+			out[0] = 0x01, out[1] = 0x00, out[2] = 0x5E;
+			out[3] = (uint8_t)(g >> 16 & 0x7F), out[4] = (uint8_t)(g >> 8), out[5] = (uint8_t)g;
+			ip_changed = true;
+		}
+	}
+	if (ip_changed) {
+		ip[10] = ip[11] = 0;
+		uint16_t ck = igmpx_cksum(ip, hl);
+		ip[10] = (uint8_t)(ck >> 8), ip[11] = (uint8_t)ck;
+	}
+}

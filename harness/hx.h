@@ -134,10 +134,14 @@ struct hx_step {
 	uint8_t *frame;             /* send: the Ethernet frame, built at load */
 	size_t frame_len;
 	char *range;                /* replay: frames "A-B" */
-	char *groups;               /* join/leave: groups: EXPR consecutive groups from text */
+	char *groups;               /* join/leave: groups: EXPR consecutive groups from text;
+				       send: each group of the message + (i mod EXPR);
+				       expect_state: EXPR groups from text, each so */
 	bool may_fail;              /* join/leave: a refused command is a result, not an ERROR */
 	unsigned repeat;            /* send: repeat: N copies (default 1) */
 	char *every;                /* send: every: EXPR seconds between copies */
+	char *rate, *for_s;         /* send: rate: EXPR frames/s, for: EXPR seconds */
+	char *source_lists;         /* send: source_lists: EXPR (see struct hx_flood) */
 	unsigned fragment;          /* send: fragment: N octets of IP payload per fragment */
 	char *cover;                /* expect: cover: G+EXPR, every group of the range is
 				       in some matching report of the window */
@@ -176,6 +180,26 @@ bool hx_addr_parse(const char *s, uint32_t *a);
 /* "G+EXPR" or "G": the first address and how many. */
 bool hx_addr_range(const char *text, const struct hx_vars *v, uint32_t *first, unsigned *n,
 		   char *err, size_t errlen);
+
+/* ---- A flood: one send: step's frames made from the frame it built ---- */
+#define HX_SEND_MAX 200000          /* frames one send: step sends at most */
+/* Frame i of a flood is the step's frame from host host0 + (i mod hosts)
+ * (IP source and MAC 02:00:<address>), with each group it carries (the
+ * group field of a v1/v2 report or leave, every record's of a v3 report)
+ * + (i mod groups), and each record's sources moved on by their number
+ * times ((i / groups) mod lists): many hosts, groups and sources from one
+ * description.  Both checksums are made again. */
+struct hx_flood {
+	uint32_t host0;
+	unsigned hosts, groups, lists;      /* each at least 1 */
+};
+/* Whether the frame can be varied so (groups, lists: 0 not asked, else the
+ * counts; a group range must stay multicast); false with err if not. */
+bool hx_flood_ok(const uint8_t *frame, size_t len, unsigned groups, unsigned lists,
+		 char *err, size_t errlen);
+/* Frame i into out (len octets), from frame (hx_flood_ok). */
+void hx_flood_frame(const uint8_t *frame, size_t len, const struct hx_flood *f,
+		    unsigned long i, uint8_t *out);
 
 /* ---- state.c: a router's group table (the profile's state command) ---- */
 enum { HX_MODE_ABSENT, HX_MODE_INCLUDE, HX_MODE_EXCLUDE, HX_MODE_PRESENT, HX_MODE_UNSHOWN };

@@ -449,7 +449,9 @@ static int cmd_run(int argc, char **argv)
 		g_string_append_printf(sum, "%-12s %-24s %-16s %-6s %7.2f s  %s\n",
 				       hx_verdict_name(res[i].r.verdict), c->id, c->rfc, c->level,
 				       res[i].r.seconds, c->path);
-		if (res[i].r.verdict != HX_PASS && res[i].r.detail && *res[i].r.detail) {
+		/* The reasons, and what a PASS case says of itself (a flood's
+		 * figures). */
+		if (res[i].r.detail && *res[i].r.detail) {
 			gchar **lines = g_strsplit(res[i].r.detail, "\n", -1);
 			for (gchar **l = lines; *l; l++)
 				if (**l)

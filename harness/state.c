@@ -176,10 +176,19 @@ enum hx_state_cmp hx_gstate_compare(const struct hx_gstate *want, const struct h
 	double d;
 
 	*why = 0;
+	/* INCLUDE {} is no reception state (RFC 9776 §6.2.1: the INCLUDE
+	 * list is all that is to be forwarded; Table 6, §6.5: a group whose
+	 * timers have all run out is deleted): a router that shows such a
+	 * record holds nothing for the group. */
+	bool none = !got || (got->mode == HX_MODE_INCLUDE && !got->nrunning && !got->nstopped);
 	if (want->mode == HX_MODE_ABSENT)
-		return got ? HX_STATE_DIFFERS : HX_STATE_SAME;
-	if (!got) {
-		snprintf(why, cap, "the router holds no state for the group");
+		return none ? HX_STATE_SAME : HX_STATE_DIFFERS;
+	if (none && want->mode == HX_MODE_INCLUDE && want->has_running && !want->nrunning &&
+	    (!want->has_stopped || !want->nstopped))
+		return HX_STATE_SAME;   /* INCLUDE {} asked, and shown */
+	if (none) {
+		snprintf(why, cap, got ? "the router shows INCLUDE {}, no reception state"
+				       : "the router holds no state for the group");
 		return HX_STATE_DIFFERS;
 	}
 	if (want->mode == HX_MODE_PRESENT)

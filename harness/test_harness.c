@@ -226,6 +226,22 @@ static void test_state(void)
 	hx_gstate_free(&got);
 	CHECK(!hx_gstate_parse("239.1.1.1 unshown", true, &V, &want, err, sizeof(err)),
 	      "unshown is the router's word, not a want's");
+	/* INCLUDE {} shown is no reception state: absent, not present. */
+	CHECK(hx_gstate_parse("239.1.1.1 include running= stopped=", false, NULL, &got, err,
+			      sizeof(err)), "include {}: %s", err);
+	CHECK(hx_gstate_parse("239.1.1.1 absent", true, &V, &want, err, sizeof(err)), "absent");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_SAME,
+	      "INCLUDE {} is absent");
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 present", true, &V, &want, err, sizeof(err)), "present");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS &&
+	      strstr(why, "INCLUDE {}"), "INCLUDE {} is not present: %s", why);
+	hx_gstate_free(&want);
+	CHECK(hx_gstate_parse("239.1.1.1 exclude", true, &V, &want, err, sizeof(err)), "exclude");
+	CHECK(hx_gstate_compare(&want, &got, &V, why, sizeof(why)) == HX_STATE_DIFFERS,
+	      "INCLUDE {} is not EXCLUDE {}");
+	hx_gstate_free(&want);
+	hx_gstate_free(&got);
 	/* Bad lines, each refused with a reason. */
 	static const char *const bad[] = { "", "10.1.1.1 include", "239.1.1.1", "239.1.1.1 both",
 					   "239.1.1.1 include running=1.2.3", "239.1.1.1 include v4",
@@ -449,6 +465,36 @@ static void test_case(void)
 	}
 	hx_case_free(&c);
 	unlink(path);
+	/* A flood: rate and duration, from many hosts, over groups and source
+	 * lists; a state check over a range of groups. */
+	path = write_tmp(
+		"id: T-8\ntitle: t\nrfc: RFC 9776 §6.4.1\nlevel: MUST\nrole: router\nversions: [3]\n"
+		"steps:\n"
+		"  - send: |\n"
+		"      v3report\n"
+		"        record type=IS_IN group=239.8.0.1 sources=198.51.100.1+3\n"
+		"    from: 192.0.2.10+200\n"
+		"    rate: 5000\n"
+		"    for: 2\n"
+		"    groups: 100\n"
+		"    source_lists: 4\n"
+		"  - expect_state: 239.8.0.1 present\n"
+		"    within: [0, 1]\n"
+		"    rule: rtr_table8\n"
+		"    groups: 100\n");
+	CHECK(hx_case_load(path, &c), "case with a flood and a state check over 100 groups");
+	if (c.nsteps == 2) {
+		const struct hx_step *st = &c.steps[0];
+		CHECK(!strcmp(st->rate, "5000") && !strcmp(st->for_s, "2") &&
+		      !strcmp(st->groups, "100") && !strcmp(st->source_lists, "4") &&
+		      !strcmp(st->from, "192.0.2.10+200"), "flood keys");
+		struct igmpx_ipv4 h;
+		CHECK(st->frame && igmpx_ipv4_parse(st->frame + 14, st->frame_len - 14, &h) &&
+		      h.src == IP4(192, 0, 2, 10), "the description's source is the first host");
+		CHECK(!strcmp(c.steps[1].groups, "100"), "expect_state groups");
+	}
+	hx_case_free(&c);
+	unlink(path);
 	/* The data plane's steps. */
 	path = write_tmp(
 		"id: T-4\ntitle: t\nrfc: RFC 9776 §6.3\nlevel: SHOULD\nrole: router\nversions: [3]\n"
@@ -504,6 +550,18 @@ static void test_case(void)
 	unlink(path);
 	static const char *const bad[] = {
 		"  - send: v3query\n    fragment: 12\n",           /* not a multiple of 8 */
+		"  - send: v3query\n    rate: 100\n",              /* rate without for or repeat */
+		"  - send: v3query\n    rate: 100\n    every: 0.01\n    repeat: 2\n",
+		"  - send: v3query\n    rate: 100\n    for: 1\n    repeat: 2\n",
+		"  - send: v3query\n    for: 1\n",                 /* for without rate */
+		"  - send: v3query\n    groups: 4\n",              /* a query has no groups to vary */
+		"  - send: v2report group=239.1.1.1\n    source_lists: 4\n",
+		"  - send: v2report group=239.255.255.250\n    groups: 10\n",  /* leaves 224/4 */
+		"  - send: v2report group=239.1.1.1 cksum=0\n    groups: 2\n",  /* a wrong checksum */
+		"  - send: v2report group=239.1.1.1\n    from: 192.0.2.10+0\n",
+		"  - send: v2report group=239.1.1.1\n    repeat: 200001\n",
+		"  - expect_state: 239.1.1.1 present\n    within: [0, 1]\n    rule: rtr_table8\n"
+		"    groups: zero\n",
 		"  - send: v3query\n    every: 1\n",               /* every without repeat */
 		"  - join: 239.1.1.1\n    repeat: 2\n",            /* a send key on join */
 		"  - expect: v2report\n    within: [0, 1]\n    rule: report_late\n"
@@ -528,8 +586,94 @@ static void test_case(void)
 	}
 }
 
+/* Frames of a flood made from one: sources, groups and source lists step
+ * as struct hx_flood says, and both checksums stay right. */
+static void test_flood(void)
+{
+	struct hx_case c;
+	const char *path = write_tmp(
+		"id: T-9\ntitle: t\nrfc: RFC 9776 §6.4.1\nlevel: MUST\nrole: router\nversions: [3]\n"
+		"steps:\n"
+		"  - send: |\n"
+		"      v3report\n"
+		"        record type=IS_IN group=239.8.0.1 sources=198.51.100.1+3\n"
+		"        record type=IS_EX group=239.9.0.1\n"
+		"    from: 192.0.2.10\n"
+		"  - send: leave group=239.7.0.1\n"
+		"    from: 192.0.2.20\n"
+		"  - wait: 1\n");
+	CHECK(hx_case_load(path, &c) && c.nsteps == 3, "flood frames' case");
+	if (c.nsteps != 3) {
+		hx_case_free(&c);
+		return;
+	}
+	char err[200];
+	const struct hx_step *st = &c.steps[0];
+	CHECK(hx_flood_ok(st->frame, st->frame_len, 100, 4, err, sizeof(err)), "v3 report: %s",
+	      err);
+	CHECK(!hx_flood_ok(st->frame, st->frame_len, 0x1000000, 0, err, sizeof(err)) &&
+	      strstr(err, "224.0.0.0/4"), "a group range out of 224/4 refused");
+	struct hx_flood fl = { IP4(192, 0, 2, 10), 200, 100, 4 };
+	uint8_t out[1600];
+	/* Frame i: host 10 + i mod 200, groups + i mod 100, sources + 3 x
+	 * ((i / 100) mod 4): frame 1234 from host 44, groups + 34, sources + 0
+	 * (12 mod 4); frame 1334 sources + 3 (13 mod 4 = 1). */
+	static const struct { unsigned long i; uint32_t host, gadd, sadd; } want[] = {
+		{ 0, 10, 0, 0 }, { 1, 11, 1, 0 }, { 199, 209, 99, 3 }, { 200, 10, 0, 6 },
+		{ 1234, 44, 34, 0 }, { 1334, 144, 34, 3 }, { 399, 209, 99, 9 },
+	};
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		struct igmpx_ipv4 h;
+		struct igmpx_msg m;
+		hx_flood_frame(st->frame, st->frame_len, &fl, want[k].i, out);
+		bool ok = igmpx_ipv4_parse(out + 14, st->frame_len - 14, &h);
+		CHECK(ok && h.src == IP4(192, 0, 2, 0) + want[k].host && !igmpx_cksum(out + 14, h.payload_off),
+		      "frame %lu: source and IP checksum", want[k].i);
+		CHECK(out[6] == 2 && out[7] == 0 && out[8] == 192 && out[11] == want[k].host,
+		      "frame %lu: MAC 02:00:<source>", want[k].i);
+		if (!ok)
+			continue;
+		igmpx_parse_to(out + 14 + h.payload_off, h.payload_len, h.dst, &m);
+		CHECK(m.kind == IGMPX_K_V3_REPORT && m.checksum_ok && m.u.v3r.nrec == 2,
+		      "frame %lu: a v3 report, checksum right", want[k].i);
+		const uint8_t *r0 = out + 14 + h.payload_off + 8, *r1 = r0 + 8 + 12;
+		uint32_t g0 = (uint32_t)r0[4] << 24 | (uint32_t)r0[5] << 16 | r0[6] << 8 | r0[7];
+		uint32_t g1 = (uint32_t)r1[4] << 24 | (uint32_t)r1[5] << 16 | r1[6] << 8 | r1[7];
+		uint32_t s0 = (uint32_t)r0[8] << 24 | (uint32_t)r0[9] << 16 | r0[10] << 8 | r0[11];
+		uint32_t s2 = (uint32_t)r0[16] << 24 | (uint32_t)r0[17] << 16 | r0[18] << 8 | r0[19];
+		CHECK(g0 == IP4(239, 8, 0, 1) + want[k].gadd && g1 == IP4(239, 9, 0, 1) + want[k].gadd,
+		      "frame %lu: both records' groups + %u", want[k].i, want[k].gadd);
+		CHECK(s0 == IP4(198, 51, 100, 1) + want[k].sadd &&
+		      s2 == IP4(198, 51, 100, 3) + want[k].sadd,
+		      "frame %lu: sources + %u", want[k].i, want[k].sadd);
+	}
+	/* One host, one group: the frame as built. */
+	struct hx_flood same = { IP4(192, 0, 2, 10), 1, 1, 1 };
+	hx_flood_frame(st->frame, st->frame_len, &same, 77, out);
+	CHECK(!memcmp(out, st->frame, st->frame_len), "no range: the frame unchanged");
+	/* A leave: its group field steps. */
+	st = &c.steps[1];
+	struct hx_flood lv = { IP4(192, 0, 2, 20), 1, 16, 1 };
+	CHECK(hx_flood_ok(st->frame, st->frame_len, 16, 0, err, sizeof(err)), "leave: %s", err);
+	CHECK(!hx_flood_ok(st->frame, st->frame_len, 0, 2, err, sizeof(err)),
+	      "a leave has no source lists");
+	hx_flood_frame(st->frame, st->frame_len, &lv, 21, out);
+	{
+		struct igmpx_ipv4 h;
+		struct igmpx_msg m;
+		CHECK(igmpx_ipv4_parse(out + 14, st->frame_len - 14, &h), "leave parsed");
+		igmpx_parse_to(out + 14 + h.payload_off, h.payload_len, h.dst, &m);
+		CHECK(m.kind == IGMPX_K_V2_LEAVE && m.checksum_ok &&
+		      m.u.v12.group == IP4(239, 7, 0, 6) && h.src == IP4(192, 0, 2, 20),
+		      "leave 21: group 239.7.0.1 + 5, checksum right, source kept");
+	}
+	hx_case_free(&c);
+	unlink(path);
+}
+
 int main(void)
 {
+	test_flood();
 	test_expr();
 	test_match();
 	test_lists();
