@@ -17,7 +17,10 @@
 #       a switch flood) is off on the test port for the time before.
 #       flood: the test port a permanent router port, which gets every
 #       group; isolated: the source link is no port.  Both are defects,
-#       for the tests of the data-plane checks.
+#       for the tests of the data-plane checks.  The table's size
+#       (mcast_hash_max) is the profile's [limits]: max_memberships +
+#       max_sources entries, as a group takes one and each of its sources
+#       one more (the kernel's default without them).
 #   linux-bridge.sh ready
 #       true when every port of br0 forwards (a report before that is lost).
 set -eu
@@ -35,6 +38,9 @@ start)
 		mcast_last_member_count "$IGMPX_LMQC" \
 		mcast_membership_interval $((IGMPX_GMI_MS / 10)) \
 		mcast_querier_interval $((IGMPX_OQPI_MS / 10))
+	[ "${IGMPX_MAX_MEMBERSHIPS:-0}" = 0 ] ||
+		ip link set br0 type bridge \
+			mcast_hash_max $((IGMPX_MAX_MEMBERSHIPS + ${IGMPX_MAX_SOURCES:-0}))
 	ip link set "$IGMPX_IFNAME" master br0
 	if [ -n "${IGMPX_SRC_IFNAME:-}" ] && [ "$mode" != isolated ]; then
 		ip addr flush dev "$IGMPX_SRC_IFNAME"
