@@ -61,19 +61,18 @@ ready)
 	[ -e "$W/started" ] && [ -s "$W/pimd-state.lines" ]
 	;;
 state)
-	# pimd's groups and their sources: the last complete line of the
-	# snapshots guest-start's poller writes (a line is "[GROUPS,SOURCES]";
-	# one cut short, or not JSON, is passed over; a file not written for
-	# 3 s, whole seconds of its time stamp, means the poller or pimd is
-	# gone: an emulated VM on a loaded machine can pause for a second).  A source "*" is the EXCLUDE
-	# entry of no source.  Not printed: the group timer (FRR shows it to
+	# pimd's groups and their sources: a snapshot taken after this asked
+	# for it (guest-start's poller takes one when the file "want" is newer
+	# than its output, and only then, so that pimd is not kept busy
+	# between looks), its last complete line (a line is
+	# "[GROUPS,SOURCES]"; one cut short, or not JSON, is passed over).  A
+	# source "*" is the EXCLUDE entry of no source.  Not printed: the group timer (FRR shows it to
 	# the second only), its "version" (not documented as the compatibility
 	# mode of RFC 9776 §7.3.2), and the filter mode of a group FRR shows
 	# without one, as it does a group of an IGMPv2 report ("unshown").
 	f=$W/pimd-state.lines
+	"$vm" snapshot "$f" || { echo "frr.sh state: pimd gave no snapshot within 9 s of the request" >&2; exit 1; }
 	for try in 1 2 3; do
-		[ -s "$f" ] && [ $(($(date +%s) - $(stat -c %Y "$f"))) -le 3 ] ||
-			{ echo "frr.sh state: pimd's snapshots in $f are not being written" >&2; exit 1; }
 		snap=$(tail -n 3 "$f" | jq -c -R 'fromjson? // empty' | tail -n 1)
 		[ -z "$snap" ] || break
 		[ $try != 3 ] || { echo "frr.sh state: no complete snapshot in $f" >&2; exit 1; }
@@ -83,12 +82,13 @@ state)
 	# it never does for INCLUDE sources outside its SSM range (R-FWD-
 	# INCLUDE), so the timers say which run.  In INCLUDE mode every source
 	# listed has a running timer (RFC 9776 §6.2.1: one whose timer ends is
-	# deleted); in EXCLUDE mode a source whose timer shows no time ("--:--",
-	# "00:00") is one of the blocked list, the others run.  FRR shows the
-	# timer to the second: a running EXCLUDE source in its last second
-	# reads as blocked.
+	# deleted); in EXCLUDE mode a source with no timer ("--:--": FRR prints
+	# that when the source's timer is not running) is one of the blocked
+	# list, the others run.  FRR shows the time left to the second, so a
+	# running timer in its last second reads "00:00": running (as a
+	# source whose timer a Group-and-Source query has lowered to LMQT).
 	jq -r '
-	  def stopped: .timer == "--:--" or .timer == "00:00";
+	  def stopped: .timer == "--:--";
 	  (.[1].eth0 // {}) as $s
 	  | (.[0].eth0.groups // [])[]
 	  | (.mode // "unshown" | ascii_downcase) as $m
@@ -150,13 +150,15 @@ CONF
 guest-start)
 	out=$(vty pimd enable 'configure terminal' 'interface eth0' 'ip igmp')
 	case $out in *%*) echo "frr.sh: pimd refused IGMP on eth0: $out" >&2; exit 1 ;; esac
-	# pimd's groups and sources, asked on its vty socket every 0.1 s
-	# and written to the work folder, one line per snapshot (state):
-	# starting vtysh in an emulated VM takes more than a second, too slow
-	# for a state window.  Each answer on the socket ends in 0 0 0 STATUS
-	# (a STATUS not 0 is read when the short wait for it ends); the loop
-	# starts no process (the pause is a read that times out on a
-	# FIFO nobody writes), and starts the file again every 200 lines.
+	# pimd's groups and sources, asked on its vty socket and written to
+	# the work folder, one line per snapshot: once at the start, then
+	# whenever state has asked (the file "want" is newer than the
+	# output; looked at every 20 ms): starting vtysh in an emulated VM
+	# takes more than a second, too slow for a state window.  Each answer
+	# on the socket ends in 0 0 0 STATUS (a STATUS not 0 is read when the
+	# short wait for it ends); the loop starts no process (the pause is a
+	# read that times out on a FIFO nobody writes), and starts the file
+	# again every 200 lines.
 	mkfifo "$run/.sleep"
 	setsid bash -c '
 		run=$0 out=$1/pimd-state.lines n=0
@@ -171,11 +173,13 @@ guest-start)
 			reply=${a//$'"'"'\n'"'"'/}
 		}
 		while :; do
-			ask "show ip igmp groups json"; g=$reply
-			ask "show ip igmp sources json"
-			[ $((n += 1)) -le 200 ] || { n=0; : >"$out"; }
-			printf "[%s,%s]\n" "$g" "$reply" >>"$out"
-			read -r -t 0.1 <>"$run/.sleep" || :
+			if [ ! -s "$out" ] || [ "$1/want" -nt "$out" ]; then
+				ask "show ip igmp groups json"; g=$reply
+				ask "show ip igmp sources json"
+				[ $((n += 1)) -le 200 ] || { n=0; : >"$out"; }
+				printf "[%s,%s]\n" "$g" "$reply" >>"$out"
+			fi
+			read -r -t 0.02 <>"$run/.sleep" || :
 		done
 	' "$run" "$IGMPX_WORKDIR" </dev/null >/dev/null 2>&1 &
 	;;

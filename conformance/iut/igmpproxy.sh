@@ -12,12 +12,23 @@
 #                         the sources), and igmpproxy's configuration
 #   igmpproxy.sh start    igmpproxy in the foreground (-n), its log in the
 #                         work folder: the querier starts
-#   igmpproxy.sh ready    igmpproxy runs
+#   igmpproxy.sh ready    igmpproxy runs, and the state poller has written
+#   igmpproxy.sh state    the groups igmpproxy holds, in igmpx's state format
 #   igmpproxy.sh stop     power the VM off
 #   igmpproxy.sh guest-boot, guest-start, guest-ready: the parts in the VM
 #
-# igmpproxy has no command that shows its group table: the profile has no
-# state, and the cases that read it SKIP.
+# State: igmpproxy has no command that shows its group table, but it
+# shows the table all the same.  A group it holds on the downstream link
+# is a route of its table, and for each route it joins the group on the
+# upstream interface (and leaves it when the route goes): the VM kernel's
+# memberships of eth1 (/proc/net/igmp) are igmpproxy's groups.  A poller
+# in the VM writes them to the work folder when state asks.  igmpproxy keeps
+# no filter mode or sources (it is an IGMPv2 router): a group is
+# "unshown".  The kernel lets one socket join 20 groups
+# (net.ipv4.igmp_max_memberships), and igmpproxy joins them all on one:
+# guest-boot raises the limit, so that upstream membership can show every
+# group igmpproxy holds (igmpproxy itself keeps routes past it, but on a
+# kernel left at 20 it cannot pass the 21st group upstream).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +56,16 @@ start)
 	"$vm" exec "'$here/igmpproxy.sh' guest-start"
 	;;
 ready)
-	"$vm" exec "'$here/igmpproxy.sh' guest-ready"
+	"$vm" exec "'$here/igmpproxy.sh' guest-ready" && [ -s "$W/upstream-groups.lines" ]
+	;;
+state)
+	# A snapshot taken after this asked for it (igmpx-vm snapshot), its
+	# last complete line (ending in " .").
+	f=$W/upstream-groups.lines
+	"$vm" snapshot "$f" ||
+		{ echo "igmpproxy.sh state: no snapshot of the upstream groups within 9 s of the request" >&2; exit 1; }
+	tail -n 3 "$f" | grep ' \.$' | tail -n 1 | tr ' ' '\n' | grep -v '^\.\?$' |
+		sed 's/$/ unshown/'
 	;;
 stop)
 	"$vm" stop
@@ -57,6 +77,7 @@ guest-boot)
 	ip link set eth1 up
 	ip addr add "$IGMPX_SRC_IUT_ADDR/24" dev eth1
 	sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0
+	sysctl -qw net.ipv4.igmp_max_memberships=65536
 	mkdir -p "$run"
 	# Sources on the upstream link's subnet; no quickleave (the
 	# querier's own Last Member Query, RFC 2236 §3, is what is tested).
@@ -69,12 +90,41 @@ CONF
 guest-start)
 	setsid igmpproxy -n -v "$run/igmpproxy.conf" </dev/null >"$IGMPX_WORKDIR/igmpproxy.log" 2>&1 &
 	echo $! >"$run/pid"
+	# The upstream memberships, one line a snapshot, once at the start and
+	# then whenever state asks (the file "want" newer than the output,
+	# looked at every 20 ms): the groups of eth1 outside 224.0.0.0/24,
+	# then " ." (a line without it was cut short).  /proc/net/igmp prints
+	# a group as the hex of its four octets read as a little-endian word.
+	# Builtins only: no process is started in the loop (the pause is a
+	# read that times out on a FIFO nobody writes); the file starts again
+	# every 200 lines.
+	mkfifo "$run/.sleep"
+	setsid bash -c '
+		out=$1/upstream-groups.lines n=0
+		while :; do
+			if [ -s "$out" ] && ! [ "$1/want" -nt "$out" ]; then
+				read -r -t 0.02 <>"$0/.sleep" || :
+				continue
+			fi
+			line= dev=
+			while read -r a b _; do
+				if [ ${#a} != 8 ]; then
+					dev=${b%:}
+				elif [ "$dev" = eth1 ]; then
+					printf -v g "%d.%d.%d.%d" 0x${a:6:2} 0x${a:4:2} 0x${a:2:2} 0x${a:0:2}
+					case $g in 224.0.0.*) ;; *) line+="$g " ;; esac
+				fi
+			done </proc/net/igmp
+			[ $((n += 1)) -le 200 ] || { n=0; : >"$out"; }
+			printf "%s.\n" "$line" >>"$out"
+		done
+	' "$run" "$IGMPX_WORKDIR" </dev/null >/dev/null 2>&1 &
 	;;
 guest-ready)
 	kill -0 "$(cat "$run/pid")" 2>/dev/null
 	;;
 *)
-	echo "igmpproxy.sh: check, version, boot, start, ready or stop; not '${1:-}'" >&2
+	echo "igmpproxy.sh: check, version, boot, start, ready, state or stop; not '${1:-}'" >&2
 	exit 2
 	;;
 esac
