@@ -173,6 +173,11 @@ const uint8_t *hx_link_mac(const struct hx_link *l)
 	return l ? l->mac : NULL;
 }
 
+int hx_link_fd(const struct hx_link *l)
+{
+	return l ? l->fd : -1;
+}
+
 void hx_link_close(struct hx_link *l)
 {
 	char err[256];

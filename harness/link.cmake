@@ -25,3 +25,8 @@ find_package(Threads REQUIRED)
 add_executable(link-timing ${CMAKE_CURRENT_LIST_DIR}/../bench/link-timing.c)
 target_link_libraries(link-timing igmpx_link igmpx_core Threads::Threads)
 set_target_properties(link-timing PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+
+# bench/flood.sh's reference: plain writes into a TAP.
+add_executable(tap-write ${CMAKE_CURRENT_LIST_DIR}/../bench/tap-write.c)
+target_link_libraries(tap-write igmpx_harness igmpx_link igmpx_core)
+set_target_properties(tap-write PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

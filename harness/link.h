@@ -63,6 +63,9 @@ const char *hx_link_netns(const struct hx_link *l);    /* namespace name, or NUL
 const uint8_t *hx_link_mac(const struct hx_link *l);   /* the tester's MAC (source of the frames
 							* we send): 02:00:00:xx:xx:xx from
 							* pid and tag */
+/* The descriptor frames are written to (the TAP's, or the packet socket):
+ * for bench/tap-write, which measures plain writes beside the harness's. */
+int hx_link_fd(const struct hx_link *l);
 
 uint64_t hx_now_ns(void);      /* CLOCK_MONOTONIC */
 uint64_t hx_wall_ns(void);     /* CLOCK_REALTIME, for capture timestamps */
