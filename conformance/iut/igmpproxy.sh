@@ -64,8 +64,8 @@ state)
 	f=$W/upstream-groups.lines
 	"$vm" snapshot "$f" ||
 		{ echo "igmpproxy.sh state: no snapshot of the upstream groups within 9 s of the request" >&2; exit 1; }
-	tail -n 3 "$f" | grep ' \.$' | tail -n 1 | tr ' ' '\n' | grep -v '^\.\?$' |
-		sed 's/$/ unshown/'
+	tail -n 3 "$f" | awk '/(^| )\.$/ { last = $0 }
+		END { n = split(last, g, " "); for (i = 1; i < n; i++) print g[i] " unshown" }'
 	;;
 stop)
 	"$vm" stop
