@@ -153,6 +153,10 @@ NR <= 3 { next }
 /^    / {
 	if (cur == "") next
 	sub(/^    /, "")
+	# What a flood did (the harness says it as a PASS reason of its send step).
+	if ($0 ~ /^PASS: send \(line [0-9]+\): [0-9]+ frames in /) {
+		t = $0; sub(/^PASS: /, "", t); nfl++; flood_id[nfl] = cur; flood_t[nfl] = t
+	}
 	reason[cur] = reason[cur] (reason[cur] == "" ? "" : "\n") $0
 	# The reasons of the verdict itself: late frames, or not.
 	if (index($0, verdict[cur] ": ") == 1) {
@@ -203,6 +207,14 @@ END {
 		printf "Case: `%s`. The harness said:\n\n```\n%s\n```\n", file[id], reason[id]
 	}
 	if (none) printf "\nNone.\n"
+	# The load the floods really put on the IUT, as the harness measured it.
+	if (nfl) {
+		printf "\n## Series sent\n\n"
+		printf "What each send: step of many frames (repeat:, rate:) asked for and what the harness\n"
+		printf "sent: frames, the rate reached, and how late the frames went out after their times.\n\n"
+		printf "| Case | The harness said |\n|---|---|\n"
+		for (k = 1; k <= nfl; k++) printf "| %s | %s |\n", flood_id[k], flood_t[k]
+	}
 	# Explanations of verdicts the IUT gives only now and then (a timer that
 	# sometimes fires late): those this run did not show.
 	first = 1
