@@ -27,8 +27,9 @@
  *             unsolicited_report_interval timer_tolerance_ms
  *             startup_query_interval startup_query_count (default QI/4, RV)
  *             group_membership_interval other_querier_present_interval
- *             (default RV*QI+2*QRI and RV*QI+QRI/2, RFC 9776 §8.4, §8.5: a
- *             router that is configured with them directly states them)
+ *             (default RV*QI+2*QRI and RV*QI+QRI/2, RFC 9776 §8.4, §8.5;
+ *             for a profile without version 3, RFC 2236 §8.4's RV*QI+QRI:
+ *             a router that is configured with them directly states them)
  *   [limits]  max_memberships max_sources (the IUT's configured limits:
  *             groups per interface, sources per filter; commands see them
  *             as $IGMPX_MAX_MEMBERSHIPS and $IGMPX_MAX_SOURCES)
@@ -343,8 +344,12 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->tolerance_ms = (unsigned)timer(&c, "timer_tolerance_ms", 50, 0, 60000);
 	p->sqi = timer(&c, "startup_query_interval", p->query_interval / 4, 0.1, 31744);
 	p->sqc = timer(&c, "startup_query_count", p->robustness, 1, 7);
+	/* RFC 9776 §8.4 made the GMI's QRI term 2 x QRI; an IGMPv2 router
+	 * keeps RFC 2236 §8.4's one QRI. */
+	double gmi_qri = p->versions & (1u << 3) ? 2 : 1;
 	p->gmi = timer(&c, "group_membership_interval",
-		       p->robustness * p->query_interval + 2 * p->query_response_interval, 0.1, 300000);
+		       p->robustness * p->query_interval + gmi_qri * p->query_response_interval, 0.1,
+		       300000);
 	p->oqpi = timer(&c, "other_querier_present_interval",
 			p->robustness * p->query_interval + p->query_response_interval / 2, 0.1, 300000);
 	if (p->query_response_interval >= p->query_interval)

@@ -330,6 +330,15 @@ static void test_profile(void)
 	      "no boot, no requires, ready within 10 s by default");
 	hx_profile_check_requires(&p);
 	CHECK(!p.unmet, "no requires: met");
+	CHECK(p.gmi == 3 * 125 + 2 * 10, "GMI of a v3 router: RV*QI + 2*QRI (RFC 9776 §8.4), %g",
+	      p.gmi);
+	hx_profile_free(&p);
+	unlink(path);
+	/* An IGMPv2 router: RFC 2236 §8.4's GMI, one QRI. */
+	path = write_tmp("[iut]\nname = v2\nrole = router\nversions = 2\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)), "v2 router: %s", err);
+	CHECK(p.gmi == 2 * 125 + 10 && p.oqpi == 2 * 125 + 5,
+	      "GMI of a v2 router RV*QI + QRI, %g; OQPI RV*QI + QRI/2, %g", p.gmi, p.oqpi);
 	hx_profile_free(&p);
 	unlink(path);
 	/* An IUT in a VM: boot, a longer ready, and a requires that fails
