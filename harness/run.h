@@ -90,6 +90,8 @@ struct run {
  * meanwhile; records it and makes it the stimulus the next windows count
  * from.  False (an ERROR given) if it could not be sent. */
 bool run_send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len);
+/* A send step: its frame, or its series of frames (send.c). */
+void run_send_step(struct run *r, const struct hx_step *s);
 /* A replay step: the IGMP frames of the capture s->text (frames s->range). */
 void run_replay(struct run *r, const struct hx_step *s);
 /* Seconds from the start of the run to t. */
