@@ -7,6 +7,12 @@
  *                                        when the profile says ssm_aware = no)
  *   deadline: 30                        (seconds, default 60, or an expression of
  *                                        the profile's timers: gmi + 20)
+ *   lasting: IGMPv1 compatibility mode  (what the case leaves in the IUT past its
+ *                                        end, for an IUT that outlives it: igmpx
+ *                                        run orders such cases last when the
+ *                                        profile has no reset; required of a host
+ *                                        case that sends an IGMPv1 or v2 Query, or
+ *                                        a v3 Query with a QRV other than 0 or 2)
  *   steps:
  *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B,C+N;
  *                                        groups: N consecutive groups from it;
@@ -55,6 +61,7 @@
  * one reading. */
 #include "hx.h"
 #include "desc.h"
+#include "ip.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -572,6 +579,34 @@ add:
 
 static const char *const levels[] = { "MUST", "SHOULD", "MAY", "NEG" };
 
+/* What a host case's sent frame leaves in a host past the case's end, or
+ * NULL: an IGMPv1 or v2 Query starts a compatibility mode (RFC 9776 §7.2.1:
+ * the Older Version Querier Present Timeout, 260 s by default), and a v3
+ * Query's QRV other than 0 or the default 2 is a Robustness Variable that
+ * hosts may adopt (RFC 9776 §4.1.6) and keep until the next query. */
+static const char *lasting_cause(const struct hx_step *s)
+{
+	struct igmpx_ipv4 h;
+	struct igmpx_msg m;
+	size_t iplen;
+	const uint8_t *ip;
+
+	if (s->kind != HX_STEP_SEND || !s->frame)
+		return NULL;
+	ip = hx_ip_of(1, s->frame, s->frame_len, &iplen);
+	if (!ip || !igmpx_ipv4_parse(ip, iplen, &h) || h.proto != IGMPX_IPPROTO_IGMP)
+		return NULL;
+	igmpx_parse_to(ip + h.payload_off, h.payload_len, h.dst, &m);
+	if (m.kind == IGMPX_K_V1_QUERY)
+		return "an IGMPv1 Query (IGMPv1 compatibility mode)";
+	if (m.kind == IGMPX_K_V2_QUERY)
+		return "an IGMPv2 Query (IGMPv2 compatibility mode)";
+	if (m.kind == IGMPX_K_V3_QUERY && m.status == IGMPX_OK && m.u.v3q.qrv != 0 &&
+	    m.u.v3q.qrv != 2)
+		return "a v3 Query with a QRV of its own (a Robustness Variable hosts may adopt)";
+	return NULL;
+}
+
 bool hx_case_load(const char *path, struct hx_case *c)
 {
 	struct rd r = { path, NULL, 0 };
@@ -642,6 +677,8 @@ bool hx_case_load(const char *path, struct hx_case *c)
 				number(&r, v, "deadline", 1, 3600, &c->deadline_s);
 			else if ((c->deadline = expression(&r, v, "deadline")))
 				c->deadline_s = 0;
+		} else if (!strcmp(key, "lasting")) {
+			c->lasting = dup_scalar(&r, v, "lasting");
 		} else if (!strcmp(key, "steps")) {
 			seen_steps = true;
 			if (v->type != YAML_SEQUENCE_NODE) {
@@ -653,7 +690,7 @@ bool hx_case_load(const char *path, struct hx_case *c)
 				step(&r, yaml_document_get_node(&doc, *i), c);
 		} else {
 			err(&r, k, "unknown key \"%s\" (known: id title rfc level role versions ssm_aware "
-				    "deadline steps)", key);
+				    "deadline lasting steps)", key);
 		}
 	}
 	static const char *const need[] = { "id", "title", "rfc", "level", "role" };
@@ -663,6 +700,15 @@ bool hx_case_load(const char *path, struct hx_case *c)
 			err(&r, root, "%s: missing", need[i]);
 	if (!c->versions)
 		err(&r, root, "versions: missing");
+	for (size_t i = 0; c->role && !strcmp(c->role, "host") && !c->lasting && i < c->nsteps; i++) {
+		const char *why = lasting_cause(&c->steps[i]);
+		if (why) {
+			fprintf(stderr, "%s:%d: the case sends %s, which outlasts it in a host: say "
+				"what it leaves behind with lasting:\n", path, c->steps[i].line, why);
+			r.errors++;
+			break;
+		}
+	}
 	if (!seen_steps || !c->nsteps)
 		err(&r, root, "steps: missing or empty");
 	else if (c->steps[c->nsteps - 1].kind != HX_STEP_EXPECT &&
@@ -711,6 +757,7 @@ void hx_case_free(struct hx_case *c)
 	free(c->level);
 	free(c->role);
 	free(c->deadline);
+	free(c->lasting);
 	memset(c, 0, sizeof(*c));
 }
 

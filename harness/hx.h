@@ -41,14 +41,21 @@ struct hx_profile {
 	char *role;                 /* "host" or "router" */
 	unsigned versions;          /* bit v set: IGMPv<v> supported */
 	enum hx_attach attach;
-	char *attach_name;          /* tap:NAME / iface:NAME */
+	char *attach_name;          /* tap:NAME / iface:NAME: the first of */
+	char **attach_names;        /* an external IUT's links (NULL-terminated;
+				       NULL for netns), one per case at once */
+	unsigned nlinks;            /* how many (0: netns, as many as asked) */
 	bool has_source_link;       /* a second link for multicast sources */
 	enum hx_attach source_attach;
-	char *source_name;          /* its tap:NAME / iface:NAME */
+	char *source_name;          /* its tap:NAME / iface:NAME: the first of */
+	char **source_names;        /* one per test link */
+	unsigned nsource;
 	char *start, *stop, *join, *join_sources, *leave, *set_version; /* "" if none */
 	char *ready;                /* run after start until it succeeds ("" if none) */
 	char *state;                /* prints the router's group table ("" if none) */
 	char *boot;                 /* run to its end before the case's clock ("" if none) */
+	char *reset;                /* brings an external IUT back to its known state
+				       before each case ("" if none) */
 	double ready_timeout;       /* seconds boot, and ready, may take (default 10) */
 	char *requires;             /* must succeed before a case runs ("" if none) */
 	char *unmet;                /* why not, once checked (NULL: met or unchecked) */
@@ -155,6 +162,7 @@ struct hx_case {
 	bool ssm_aware;             /* a rule of SSM-aware hosts: SKIP on other IUTs */
 	double deadline_s;          /* a number, or */
 	char *deadline;             /* an expression of the timers ("gmi + 20"), or NULL */
+	char *lasting;              /* what it leaves in the IUT past its end, or NULL */
 	struct hx_step *steps;
 	size_t nsteps;
 };
@@ -239,6 +247,7 @@ struct hx_run_opts {
 	const char *bindir;         /* put first on PATH for profile commands */
 	double speed;               /* replay: time scale (1: as captured) */
 	bool verbose;
+	unsigned link;              /* which of an external IUT's links (attach) */
 };
 /* Runs c against p; the result is the verdict with its reasons.  Exits
  * early (ERROR) when *stop becomes non-zero (a signal). */

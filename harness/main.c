@@ -1,7 +1,7 @@
 /* igmpx: the conformance harness.
  *
  *   igmpx run [CASE|DIR ...] [--iut PROFILE.ini] [--junit FILE] [--out DIR] [-j N]
- *             [--filter GLOB]
+ *             [--filter GLOB] [--shuffle SEED]
  *   igmpx list [CASE|DIR ...]
  *   igmpx replay CAPTURE [--iut PROFILE.ini] [--out DIR] [--speed X]
  *   igmpx analyze CAPTURE
@@ -39,14 +39,18 @@ static void usage_of(const char *cmd, FILE *f)
 {
 	if (!cmd || !strcmp(cmd, "run"))
 		fputs("igmpx run [CASE|DIR ...] [--iut PROFILE.ini] [--junit FILE] [--out DIR] [-j N]\n"
-		      "          [--filter GLOB]\n"
+		      "          [--filter GLOB] [--shuffle SEED]\n"
 		      "  Runs conformance cases (default: every *.yaml under conformance/) against the\n"
 		      "  IUT of the profile (default: conformance/iut/linux-host.ini), one progress\n"
 		      "  line per case, then a summary.  --out DIR: per case ID.pcapng (the whole\n"
 		      "  exchange, each frame an expectation matched or missed commented) and\n"
 		      "  summary.txt.  -j N: N cases at once, each on its own link.  --filter GLOB:\n"
-		      "  only cases whose ID matches.  Exit status 0 only when no case is FAIL or\n"
-		      "  ERROR; 2 for bad arguments, case or profile files.\n", f);
+		      "  only cases whose ID matches.  --shuffle SEED: in an order drawn from SEED\n"
+		      "  (a number), to show that no verdict depends on the order.  An IUT the\n"
+		      "  profile attaches to (tap:, iface:) runs as many cases at once as the\n"
+		      "  profile names links; without a reset, the cases that leave lasting state\n"
+		      "  in it run last.  Exit status 0 only when no case is FAIL or ERROR; 2 for\n"
+		      "  bad arguments, case or profile files.\n", f);
 	if (!cmd || !strcmp(cmd, "list"))
 		fputs("igmpx list [CASE|DIR ...]\n"
 		      "  One line per case: ID, role, RFC section, level, title.\n", f);
@@ -221,6 +225,7 @@ struct slot {
 	pid_t pid;
 	guint index;                /* the case */
 	char tag[8];
+	int last_lasting;           /* the last case with lasting: on its link, -1 */
 	char result[PATH_MAX];
 	uint64_t deadline;          /* monotonic ns */
 	bool term_sent, timed_out;
@@ -230,6 +235,7 @@ struct slot {
 struct outcome {
 	struct hx_result r;
 	bool done;
+	int after;                  /* ran after this lasting case, no reset between; -1 */
 };
 
 /* In the child: runs the case, writes the result file, exits. */
@@ -300,10 +306,13 @@ static int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "iut", required_argument, NULL, 'i' }, { "junit", required_argument, NULL, 'u' },
 		{ "out", required_argument, NULL, 'o' }, { "filter", required_argument, NULL, 'f' },
+		{ "shuffle", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },      { NULL, 0, NULL, 0 },
 	};
 	char *iut = NULL, *junit = NULL, *out = NULL, *filter = NULL;
 	long jobs = 1;
+	bool shuffle = false;
+	guint32 seed = 0;
 	int o;
 
 	optind = 1;
@@ -313,6 +322,18 @@ static int cmd_run(int argc, char **argv)
 		case 'u': junit = optarg; break;
 		case 'o': out = optarg; break;
 		case 'f': filter = optarg; break;
+		case 's': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || v > 0xffffffffu) {
+				fprintf(stderr, "igmpx run: --shuffle %s: a number from 0 to 4294967295\n",
+					optarg);
+				return 2;
+			}
+			shuffle = true;
+			seed = (guint32)v;
+			break;
+		}
 		case 'j': {
 			char *end;
 			jobs = strtol(optarg, &end, 10);
@@ -338,6 +359,50 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "igmpx run: no case%s%s\n", filter ? " matches " : "", filter ? filter : "");
 		return 2;
 	}
+	/* An IUT the profile attaches to is one device: a case at once per
+	 * link it names. */
+	if (p.nlinks && jobs > (long)p.nlinks) {
+		GString *names = g_string_new(NULL);
+		for (unsigned i = 0; i < p.nlinks; i++)
+			g_string_append_printf(names, "%s%s:%s", i ? " " : "",
+					       p.attach == HX_ATTACH_TAP ? "tap" : "iface", p.attach_names[i]);
+		fprintf(stderr, "igmpx run: -j %ld: the IUT of %s is reached through %u link%s "
+			"(attach = %s), and two cases at once on one link would see each other's "
+			"frames: name %ld links in attach, or run -j %u\n", jobs, profile_path, p.nlinks,
+			p.nlinks == 1 ? "" : "s", names->str, jobs, p.nlinks);
+		g_string_free(names, TRUE);
+		return 2;
+	}
+	/* The order: as listed, or drawn from the seed; then, for an IUT that
+	 * outlives its cases and has no reset, the cases that leave lasting
+	 * state last, so that each other case finds the IUT as it should. */
+	guint *order = g_new(guint, cases->len);
+	for (guint i = 0; i < cases->len; i++)
+		order[i] = i;
+	if (shuffle) {
+		GRand *rng = g_rand_new_with_seed(seed);
+		for (guint i = cases->len; i > 1; i--) {
+			guint j = (guint)g_rand_int_range(rng, 0, (gint32)i), t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		g_rand_free(rng);
+	}
+	bool outlives = p.attach != HX_ATTACH_NETNS && !*p.reset;
+	guint nlasting = 0;
+	if (outlives) {
+		guint *o2 = g_new(guint, cases->len), k = 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (guint i = 0; i < cases->len; i++) {
+				const struct hx_case *c = &g_array_index(cases, struct hx_case, order[i]);
+				if ((c->lasting != NULL) == pass)
+					o2[k++] = order[i];
+			}
+		g_free(order);
+		order = o2;
+		for (guint i = 0; i < cases->len; i++)
+			nlasting += g_array_index(cases, struct hx_case, i).lasting != NULL;
+	}
 	if (out && g_mkdir_with_parents(out, 0755) < 0) {
 		fprintf(stderr, "igmpx: %s: %s\n", out, strerror(errno));
 		return 2;
@@ -353,10 +418,22 @@ static int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	printf("igmpx: %u case%s against %s (%s), %ld at a time\n", cases->len,
+	printf("igmpx: %u case%s against %s (%s), %ld at a time", cases->len,
 	       cases->len == 1 ? "" : "s", p.name, profile_path, jobs);
+	if (shuffle)
+		printf(", shuffled with seed %u", (unsigned)seed);
+	printf("\n");
+	if (outlives && nlasting)
+		printf("igmpx: the profile has no reset, so the %u case%s that leave lasting state in "
+		       "the IUT run last, each after the one before it\n", nlasting,
+		       nlasting == 1 ? "" : "s");
+	if (outlives && !strcmp(p.role, "router"))
+		printf("igmpx: the profile has no reset: a router holds what a case made it learn for "
+		       "its Group Membership Interval, and later cases may find it\n");
 	fflush(stdout);
 	struct slot *slots = g_new0(struct slot, jobs);
+	for (long s = 0; s < jobs; s++)
+		slots[s].last_lasting = -1;
 	struct outcome *res = g_new0(struct outcome, cases->len);
 	guint next = 0, finished = 0, shown = 0;
 	uint64_t begin = hx_now_ns();
@@ -366,10 +443,17 @@ static int cmd_run(int argc, char **argv)
 			if (slots[s].pid)
 				continue;
 			struct slot *sl = &slots[s];
-			const struct hx_case *c = &g_array_index(cases, struct hx_case, next);
+			guint ci = order[next++];
+			const struct hx_case *c = &g_array_index(cases, struct hx_case, ci);
 			snprintf(sl->tag, sizeof(sl->tag), "w%ld", s);
-			snprintf(sl->result, sizeof(sl->result), "%s/%u.result", tmp, next);
-			sl->index = next++;
+			snprintf(sl->result, sizeof(sl->result), "%s/%u.result", tmp, ci);
+			sl->index = ci;
+			if (outlives && sl->last_lasting >= 0)
+				res[ci].after = sl->last_lasting;
+			else
+				res[ci].after = -1;
+			if (c->lasting)
+				sl->last_lasting = (int)ci;
 			sl->term_sent = sl->timed_out = false;
 			/* A case's deadline allows for an IUT ready within the
 			 * default 10 s; a profile that allows more, or boots,
@@ -378,7 +462,7 @@ static int cmd_run(int argc, char **argv)
 					 (p.ready_timeout > 10 ? p.ready_timeout - 10 : 0) +
 					 (*p.boot ? p.ready_timeout : 0);
 			sl->deadline = hx_now_ns() + (uint64_t)(sl->deadline_s * 1e9);
-			struct hx_run_opts ro = { out, sl->tag, bins, 1.0, false };
+			struct hx_run_opts ro = { out, sl->tag, bins, 1.0, false, (unsigned)s };
 			fflush(NULL);
 			pid_t pid = fork();
 			if (pid == 0)
@@ -401,7 +485,18 @@ static int cmd_run(int argc, char **argv)
 				char ns[64];
 				snprintf(ns, sizeof(ns), "igmpx-%d-%s", (int)pid, sl->tag);
 				hx_link_cleanup_by_name(ns);    /* whatever the child left */
+				int after = res[sl->index].after;
 				read_result(sl, st, (double)(hx_now_ns() - begin) / 1e9, &res[sl->index]);
+				if (after >= 0) {
+					/* Said with its verdict: it may be the one before's. */
+					const struct hx_case *a = &g_array_index(cases, struct hx_case, after);
+					char *d = g_strdup_printf("note: ran after %s, which leaves %s, with no "
+								  "reset between (the profile has none)\n%s",
+								  a->id, a->lasting,
+								  res[sl->index].r.detail ? res[sl->index].r.detail : "");
+					g_free(res[sl->index].r.detail);
+					res[sl->index].r.detail = d;
+				}
 				remove(sl->result);
 				finished++;
 				progress(++shown, cases->len,
@@ -504,6 +599,7 @@ static int cmd_run(int argc, char **argv)
 	g_string_free(line, TRUE);
 	g_free(res);
 	g_free(slots);
+	g_free(order);
 	g_free(bins);
 	rmdir(tmp);
 	hx_profile_free(&p);

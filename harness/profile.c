@@ -1,6 +1,13 @@
 /* profile.c: an IUT profile, an INI file read with GLib's GKeyFile.
  *
  *   [iut]     name role versions attach start stop join join_sources leave set_version
+ *             attach (netns, the default: a namespace of the harness's own
+ *             per case; or tap:NAME or iface:NAME, an IUT that outlives
+ *             its cases: one link per case run at once, space-separated;
+ *             commands see which as $IGMPX_LINK, from 0)
+ *             reset (a command run before each case, its frames not kept:
+ *             brings an IUT that outlives its cases back to a known
+ *             state, as after a restart; without it such cases run last)
  *             boot (a command run to its end before the case's clock
  *             starts, for what the IUT stands on: a VM's boot; frames
  *             meanwhile are not kept)
@@ -66,6 +73,7 @@ static const struct key_spec keys[] = {
 	{ "iut", "ready", false },
 	{ "iut", "ready_timeout", false },
 	{ "iut", "boot", false },
+	{ "iut", "reset", false },
 	{ "iut", "version", false },
 	{ "iut", "requires", false },
 	{ "iut", "ssm_aware", false },
@@ -241,32 +249,56 @@ static double timer(struct ctx *c, const char *key, double def, double min, doub
 }
 
 /* A link key of [iut] (attach, source_link): "netns" (or empty, when
- * empty_ok), "tap:NAME" or "iface:NAME".  False when it is none of them
- * (said). */
+ * empty_ok), or one or more "tap:NAME" or "iface:NAME", all of one kind,
+ * separated by spaces: an external IUT's links, one per case run at once
+ * (-j N takes the first N).  names: NULL-terminated (NULL for netns).
+ * False when it is none of them (said). */
 static bool link_key(struct ctx *c, const char *key, bool empty_ok, enum hx_attach *attach,
-		     char **name)
+		     char ***names, unsigned *n)
 {
 	const char *v = get(c, "iut", key);
+	int line = line_of(c, "iut", key);
+	gchar **words;
 
 	*attach = HX_ATTACH_NETNS;
-	*name = NULL;
+	*names = NULL;
+	*n = 0;
 	if ((!*v && empty_ok) || !strcmp(v, "netns"))
 		return true;
-	if (!strncmp(v, "tap:", 4) && v[4]) {
-		*attach = HX_ATTACH_TAP;
-		*name = g_strdup(v + 4);
-	} else if (!strncmp(v, "iface:", 6) && v[6]) {
-		*attach = HX_ATTACH_IFACE;
-		*name = g_strdup(v + 6);
-	} else {
-		fail(c, line_of(c, "iut", key), "%s = \"%s\": netns, tap:NAME or iface:NAME", key, v);
-		return false;
+	words = g_strsplit_set(v, " \t", -1);
+	*names = g_new0(char *, g_strv_length(words) + 1);
+	for (gchar **w = words; *w; w++) {
+		enum hx_attach kind;
+		const char *name;
+		if (!**w)
+			continue;
+		if (!strncmp(*w, "tap:", 4) && (*w)[4]) {
+			kind = HX_ATTACH_TAP;
+			name = *w + 4;
+		} else if (!strncmp(*w, "iface:", 6) && (*w)[6]) {
+			kind = HX_ATTACH_IFACE;
+			name = *w + 6;
+		} else {
+			fail(c, line, "%s = \"%s\": netns, or tap:NAME or iface:NAME (one or more, "
+			     "space-separated)", key, v);
+			break;
+		}
+		if (*n && kind != *attach) {
+			fail(c, line, "%s = \"%s\": the links are all tap: or all iface:", key, v);
+			break;
+		}
+		if (strlen(name) >= 16) {
+			fail(c, line, "interface name \"%s\" is over 15 characters", name);
+			break;
+		}
+		for (unsigned i = 0; i < *n; i++)
+			if (!strcmp((*names)[i], name))
+				fail(c, line, "%s names %s twice", key, name);
+		*attach = kind;
+		(*names)[(*n)++] = g_strdup(name);
 	}
-	if (strlen(*name) >= 16) {
-		fail(c, line_of(c, "iut", key), "interface name \"%s\" is over 15 characters", *name);
-		return false;
-	}
-	return true;
+	g_strfreev(words);
+	return !c->failed;
 }
 
 bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t errlen)
@@ -312,17 +344,27 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->ssm_aware = !*ssm || !strcmp(ssm, "yes");
 	if (*ssm && strcmp(ssm, "yes") && strcmp(ssm, "no"))
 		fail(&c, line_of(&c, "iut", "ssm_aware"), "ssm_aware = \"%s\": yes or no", ssm);
-	link_key(&c, "attach", true, &p->attach, &p->attach_name);
+	link_key(&c, "attach", true, &p->attach, &p->attach_names, &p->nlinks);
+	p->attach_name = p->nlinks ? p->attach_names[0] : NULL;
 	p->has_source_link = *get(&c, "iut", "source_link") != 0;
 	p->source_attach = p->attach;   /* not used without a source link */
 	if (p->has_source_link &&
-	    link_key(&c, "source_link", false, &p->source_attach, &p->source_name) &&
-	    p->source_attach == HX_ATTACH_NETNS && p->attach != HX_ATTACH_NETNS)
-		fail(&c, line_of(&c, "iut", "source_link"),
-		     "source_link = netns needs attach = netns (the IUT's namespace)");
-	if (p->source_name && p->attach_name && !strcmp(p->source_name, p->attach_name))
-		fail(&c, line_of(&c, "iut", "source_link"),
-		     "source_link is the test link's interface %s", p->source_name);
+	    link_key(&c, "source_link", false, &p->source_attach, &p->source_names, &p->nsource)) {
+		p->source_name = p->nsource ? p->source_names[0] : NULL;
+		if (p->source_attach == HX_ATTACH_NETNS && p->attach != HX_ATTACH_NETNS)
+			fail(&c, line_of(&c, "iut", "source_link"),
+			     "source_link = netns needs attach = netns (the IUT's namespace)");
+		else if (p->nsource && p->nsource != p->nlinks)
+			fail(&c, line_of(&c, "iut", "source_link"),
+			     "source_link names %u link%s for attach's %u: one per test link",
+			     p->nsource, p->nsource == 1 ? "" : "s", p->nlinks);
+		for (unsigned i = 0; i < p->nsource; i++)
+			for (unsigned j = 0; j < p->nlinks; j++)
+				if (!strcmp(p->source_names[i], p->attach_names[j]))
+					fail(&c, line_of(&c, "iut", "source_link"),
+					     "source_link is the test link's interface %s",
+					     p->source_names[i]);
+	}
 	p->start = g_strdup(get(&c, "iut", "start"));
 	p->stop = g_strdup(get(&c, "iut", "stop"));
 	p->join = g_strdup(get(&c, "iut", "join"));
@@ -333,6 +375,7 @@ bool hx_profile_load(const char *path, struct hx_profile *p, char *err, size_t e
 	p->state = g_strdup(get(&c, "iut", "state"));
 	p->requires = g_strdup(get(&c, "iut", "requires"));
 	p->boot = g_strdup(get(&c, "iut", "boot"));
+	p->reset = g_strdup(get(&c, "iut", "reset"));
 	p->ready_timeout = number_in(&c, "iut", "ready_timeout", 10, 1, 600);
 	/* RFC 9776 §8 defaults; URI is the v3 one (§8.11). */
 	p->robustness = timer(&c, "robustness", 2, 1, 7);
@@ -417,8 +460,8 @@ void hx_profile_free(struct hx_profile *p)
 	g_free(p->path);
 	g_free(p->name);
 	g_free(p->role);
-	g_free(p->attach_name);
-	g_free(p->source_name);
+	g_strfreev(p->attach_names);
+	g_strfreev(p->source_names);
 	g_free(p->start);
 	g_free(p->stop);
 	g_free(p->join);
@@ -429,6 +472,7 @@ void hx_profile_free(struct hx_profile *p)
 	g_free(p->state);
 	g_free(p->requires);
 	g_free(p->boot);
+	g_free(p->reset);
 	g_free(p->unmet);
 	memset(p, 0, sizeof(*p));
 }

@@ -82,6 +82,8 @@ struct run {
 	GArray *lookouts;           /* misses that may prove late (expect.c) */
 	unsigned heard_qrv;         /* the last non-zero QRV the harness sent (a router adopts it) */
 	double heard_qqi;           /* and QQI (s), 0 if none */
+	GHashTable *joined;         /* groups the case's join steps left joined */
+	bool version_set;           /* a set_version step ran */
 	uint8_t iut_mac[6];         /* learnt from the IUT's frames */
 	bool iut_mac_known;
 };

@@ -376,7 +376,39 @@ static void test_profile(void)
 	      "source_link = iface:eth9: %s", err);
 	hx_profile_free(&p);
 	unlink(path);
+	/* An IUT that outlives its cases: one link per case at once, and a
+	 * reset. */
+	path = write_tmp("[iut]\nname = box\nrole = host\nversions = 3\n"
+			 "attach = iface:igmpxbox0  iface:igmpxbox1\nreset = true\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)) && p.attach == HX_ATTACH_IFACE &&
+	      p.nlinks == 2 && !strcmp(p.attach_names[0], "igmpxbox0") &&
+	      !strcmp(p.attach_names[1], "igmpxbox1") && !p.attach_names[2] &&
+	      !strcmp(p.attach_name, "igmpxbox0") && !strcmp(p.reset, "true"),
+	      "two iface links and a reset: %s", err);
+	hx_profile_free(&p);
+	unlink(path);
+	path = write_tmp("[iut]\nname = r\nrole = router\nversions = 3\nattach = tap:a tap:b\n"
+			 "source_link = tap:c tap:d\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)) && p.nsource == 2 &&
+	      !strcmp(p.source_names[1], "d") && p.nlinks == 2, "a source link per test link: %s", err);
+	hx_profile_free(&p);
+	unlink(path);
+	path = write_tmp("[iut]\nname = h\nrole = host\nversions = 3\n");
+	CHECK(hx_profile_load(path, &p, err, sizeof(err)) && p.attach == HX_ATTACH_NETNS &&
+	      p.nlinks == 0 && !p.attach_names && !*p.reset, "netns: no links named, no reset: %s", err);
+	hx_profile_free(&p);
+	unlink(path);
 	static const struct { const char *text, *err; } bad[] = {
+		{ "[iut]\nname = x\nrole = host\nversions = 3\nattach = tap:a iface:b\n",
+		  ":5: attach = \"tap:a iface:b\": the links are all tap: or all iface:" },
+		{ "[iut]\nname = x\nrole = host\nversions = 3\nattach = iface:a iface:a\n",
+		  ":5: attach names a twice" },
+		{ "[iut]\nname = x\nrole = host\nversions = 3\nattach = iface:a netns\n",
+		  ":5: attach = \"iface:a netns\"" },
+		{ "[iut]\nname = x\nrole = router\nversions = 3\nattach = tap:a tap:b\n"
+		  "source_link = tap:c\n", ":6: source_link names 1 link for attach's 2" },
+		{ "[iut]\nname = x\nrole = router\nversions = 3\nattach = tap:a tap:b\n"
+		  "source_link = tap:c tap:a\n", ":6: source_link is the test link's interface a" },
 		{ "[iut]\nname = x\nrole = switch\nversions = 3\n", ":3: role" },
 		{ "[iut]\nname = x\nrole = host\nversions = 4\n", ":4: versions" },
 		{ "[iut]\nname = x\nrole = host\nversions = 3\ncolour = red\n", ":5: unknown key" },
@@ -504,6 +536,35 @@ static void test_case(void)
 	}
 	hx_case_free(&c);
 	unlink(path);
+	/* What outlasts a case in a host is said (lasting:): an IGMPv1 or v2
+	 * Query, a v3 Query with a QRV other than 0 or 2; not a router's. */
+	static const struct { const char *role, *query, *lasting; bool ok; } lasts[] = {
+		{ "host", "v1query", NULL, false },
+		{ "host", "v2query mrt=10", NULL, false },
+		{ "host", "v3query qrv=7", NULL, false },
+		{ "host", "v2query mrt=10", "IGMPv2 compatibility mode", true },
+		{ "host", "v3query qrv=2", NULL, true },
+		{ "host", "v3query qrv=0", NULL, true },
+		{ "router", "v2query mrt=10", NULL, true },
+	};
+	for (size_t i = 0; i < sizeof(lasts) / sizeof(lasts[0]); i++) {
+		char text[512];
+		snprintf(text, sizeof(text),
+			"id: T-9\ntitle: t\nrfc: RFC 9776 §7.2.1\nlevel: MUST\nrole: %s\n"
+			"versions: [3]\n%s%s%s"
+			"steps:\n"
+			"  - send: %s\n"
+			"  - wait: 1\n", lasts[i].role, lasts[i].lasting ? "lasting: " : "",
+			lasts[i].lasting ? lasts[i].lasting : "", lasts[i].lasting ? "\n" : "",
+			lasts[i].query);
+		path = write_tmp(text);
+		bool ok = hx_case_load(path, &c);
+		CHECK(ok == lasts[i].ok, "%s case sending %s%s: %s", lasts[i].role, lasts[i].query,
+		      lasts[i].lasting ? " with lasting:" : "", ok ? "loaded" : "refused");
+		CHECK(!ok || !lasts[i].lasting || !strcmp(c.lasting, lasts[i].lasting), "lasting: kept");
+		hx_case_free(&c);
+		unlink(path);
+	}
 	/* The data plane's steps. */
 	path = write_tmp(
 		"id: T-4\ntitle: t\nrfc: RFC 9776 §6.3\nlevel: SHOULD\nrole: router\nversions: [3]\n"

@@ -47,6 +47,19 @@ errors)
 	[ $? = 2 ] && expect_in "$tmp/out" '/nonexistent.ini' "missing profile named" || fail "missing profile: exit status"
 	"$igmpx" run --filter 'NO-SUCH-*' >"$tmp/out" 2>&1
 	[ $? = 2 ] && expect_in "$tmp/out" 'no case matches NO-SUCH' "--filter matching nothing" || fail "--filter: exit status"
+	"$igmpx" run --shuffle x >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" '^igmpx run: --shuffle x: a number' "--shuffle takes a number" ||
+		fail "--shuffle x: exit status"
+	# A device reached through one link runs one case at a time.
+	"$igmpx" run --iut conformance/iut/linux-host-nic.ini -j 3 >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" '^igmpx run: -j 3: .* through 2 links \(attach = iface:igmpxbox0 iface:igmpxbox1\).* run -j 2$' \
+		"-j past the profile's links refused, the links named" || fail "-j 3 on two links: exit status"
+	# A host case whose query outlasts it says so.
+	printf 'id: T-LAST\ntitle: t\nrfc: RFC 9776 §7.2.1\nlevel: MUST\nrole: host\nversions: [3]\nsteps:\n  - send: v1query\n  - wait: 1\n' \
+		>"$tmp/last.yaml"
+	"$igmpx" list "$tmp/last.yaml" >"$tmp/out" 2>&1
+	[ $? = 2 ] && expect_in "$tmp/out" "^$tmp/last.yaml:8: the case sends an IGMPv1 Query .*say what it leaves behind with lasting:" \
+		"a v1 Query without lasting: refused at its line" || fail "lasting: exit status"
 	"$igmpx" list >"$tmp/out" 2>&1 || fail "the shipped cases do not load"
 	n=$(wc -l <"$tmp/out")
 	[ "$n" -ge 10 ] && ok "igmpx list: $n shipped cases" || fail "igmpx list: $n cases"
