@@ -108,10 +108,14 @@ int hx_link_send_at(struct hx_link *l, uint64_t at_ns, const uint8_t *frame, siz
 		return -1;
 	}
 	sleep_until(at_ns);
+	/* The time it is handed to the kernel, read before the write: through
+	 * a veth (attach = iface:) the write can run the IUT's receive path,
+	 * and its answer can be received and stamped before the write returns,
+	 * which would put the answer before its stimulus. */
+	t = hx_now_ns();
 	do
 		n = l->dev->write(l, frame, len);
 	while (n < 0 && errno == EINTR);
-	t = hx_now_ns();
 	if (n < 0) {
 		seterr(err, errlen, "cannot send a %zu-octet frame on %s: %s", len, l->ifname,
 		       strerror(errno));
