@@ -424,9 +424,9 @@ static int cmd_run(int argc, char **argv)
 		printf(", shuffled with seed %u", (unsigned)seed);
 	printf("\n");
 	if (outlives && nlasting)
-		printf("igmpx: the profile has no reset, so the %u case%s that leave lasting state in "
-		       "the IUT run last, each after the one before it\n", nlasting,
-		       nlasting == 1 ? "" : "s");
+		printf("igmpx: the profile has no reset, so the %u case%s that leave%s lasting state "
+		       "in the IUT run%s last\n", nlasting, nlasting == 1 ? "" : "s",
+		       nlasting == 1 ? "s" : "", nlasting == 1 ? "s" : "");
 	if (outlives && !strcmp(p.role, "router"))
 		printf("igmpx: the profile has no reset: a router holds what a case made it learn for "
 		       "its Group Membership Interval, and later cases may find it\n");

@@ -66,6 +66,8 @@ grep -qE 'expect conformance/host/h3-gq-response.yaml:[0-9]+ \(report_late\): ma
 # How many verdicts only the kernel's late timers decided, this run: chance,
 # said, not asserted (conformance/reports/linux-host.notes, the note late).
 echo "note: $(grep -c '(note `late`' "$md") verdicts explained by the note late in this run"
+# tests/test-external.sh compares the external IUTs' verdicts with these.
+mkdir -p "$build/Testing" && cp "$md" "$build/Testing/linux-host.md"
 unexplained=$(grep -c '^\*\*Unexplained' "$md")
 [ "$unexplained" = 0 ] && ok "no unexplained verdict in the report" || fail "$unexplained unexplained"
 [ -z "$(leftovers)" ] && ok "nothing left behind" || { fail "left behind:"; leftovers; }
