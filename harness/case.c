@@ -12,7 +12,9 @@
  *                                        run orders such cases last when the
  *                                        profile has no reset; required of a host
  *                                        case that sends an IGMPv1 or v2 Query, or
- *                                        a v3 Query with a QRV other than 0 or 2)
+ *                                        a v3 Query with a QRV other than 0 or 2,
+ *                                        and of a router case that sends a General
+ *                                        Query from below the IUT's address)
  *   steps:
  *     - join: 239.1.1.1                 (mode: include|exclude, sources: A,B,C+N;
  *                                        groups: N consecutive groups from it;
@@ -579,12 +581,16 @@ add:
 
 static const char *const levels[] = { "MUST", "SHOULD", "MAY", "NEG" };
 
-/* What a host case's sent frame leaves in a host past the case's end, or
- * NULL: an IGMPv1 or v2 Query starts a compatibility mode (RFC 9776 §7.2.1:
- * the Older Version Querier Present Timeout, 260 s by default), and a v3
- * Query's QRV other than 0 or the default 2 is a Robustness Variable that
- * hosts may adopt (RFC 9776 §4.1.6) and keep until the next query. */
-static const char *lasting_cause(const struct hx_step *s)
+/* What a case's sent frame leaves in the IUT past the case's end, or NULL.
+ * In a host: an IGMPv1 or v2 Query starts a compatibility mode (RFC 9776
+ * §7.2.1, until the Older Version Querier Present Timeout of §8.12), and
+ * a v3 Query's QRV other than 0 or the default 2 is a Robustness Variable
+ * hosts may adopt (§4.1.6) and keep until the next query.  In a router: a
+ * General Query from an address below the IUT's makes it a Non-Querier
+ * for the Other Querier Present Interval (§6.6.2).  (What any report
+ * teaches a router lasts its Group Membership Interval: a router profile
+ * for a device wants a reset.) */
+static const char *lasting_cause(const struct hx_step *s, bool router)
 {
 	struct igmpx_ipv4 h;
 	struct igmpx_msg m;
@@ -597,6 +603,15 @@ static const char *lasting_cause(const struct hx_step *s)
 	if (!ip || !igmpx_ipv4_parse(ip, iplen, &h) || h.proto != IGMPX_IPPROTO_IGMP)
 		return NULL;
 	igmpx_parse_to(ip + h.payload_off, h.payload_len, h.dst, &m);
+	if (router) {
+		bool general = (m.kind == IGMPX_K_V1_QUERY || m.kind == IGMPX_K_V2_QUERY)
+				       ? m.u.v12.group == 0
+				       : m.kind == IGMPX_K_V3_QUERY && m.u.v3q.group == 0;
+		if (general && m.status == IGMPX_OK && m.checksum_ok && h.src < HX_IUT_ADDR)
+			return "a General Query from an address below the IUT's (a Non-Querier "
+			       "for the Other Querier Present Interval)";
+		return NULL;
+	}
 	if (m.kind == IGMPX_K_V1_QUERY)
 		return "an IGMPv1 Query (IGMPv1 compatibility mode)";
 	if (m.kind == IGMPX_K_V2_QUERY)
@@ -700,11 +715,13 @@ bool hx_case_load(const char *path, struct hx_case *c)
 			err(&r, root, "%s: missing", need[i]);
 	if (!c->versions)
 		err(&r, root, "versions: missing");
-	for (size_t i = 0; c->role && !strcmp(c->role, "host") && !c->lasting && i < c->nsteps; i++) {
-		const char *why = lasting_cause(&c->steps[i]);
+	for (size_t i = 0; c->role && !c->lasting && i < c->nsteps; i++) {
+		bool router = !strcmp(c->role, "router");
+		const char *why = lasting_cause(&c->steps[i], router);
 		if (why) {
-			fprintf(stderr, "%s:%d: the case sends %s, which outlasts it in a host: say "
-				"what it leaves behind with lasting:\n", path, c->steps[i].line, why);
+			fprintf(stderr, "%s:%d: the case sends %s, which outlasts it in a %s: say "
+				"what it leaves behind with lasting:\n", path, c->steps[i].line, why,
+				router ? "router" : "host");
 			r.errors++;
 			break;
 		}

@@ -536,8 +536,10 @@ static void test_case(void)
 	}
 	hx_case_free(&c);
 	unlink(path);
-	/* What outlasts a case in a host is said (lasting:): an IGMPv1 or v2
-	 * Query, a v3 Query with a QRV other than 0 or 2; not a router's. */
+	/* What outlasts a case is said (lasting:): in a host an IGMPv1 or v2
+	 * Query, a v3 Query with a QRV other than 0 or 2; in a router a General
+	 * Query from below its address (not a higher one's, not one with a bad
+	 * checksum, not a group query). */
 	static const struct { const char *role, *query, *lasting; bool ok; } lasts[] = {
 		{ "host", "v1query", NULL, false },
 		{ "host", "v2query mrt=10", NULL, false },
@@ -545,7 +547,11 @@ static void test_case(void)
 		{ "host", "v2query mrt=10", "IGMPv2 compatibility mode", true },
 		{ "host", "v3query qrv=2", NULL, true },
 		{ "host", "v3query qrv=0", NULL, true },
-		{ "router", "v2query mrt=10", NULL, true },
+		{ "router", "v2query mrt=10", NULL, false },
+		{ "router", "v3query", "querier election", true },
+		{ "router", "v3query src=192.0.2.9", NULL, true },
+		{ "router", "v3query checksum=0x1234", NULL, true },
+		{ "router", "v3query group=239.1.1.1 dst=239.1.1.1", NULL, true },
 	};
 	for (size_t i = 0; i < sizeof(lasts) / sizeof(lasts[0]); i++) {
 		char text[512];
