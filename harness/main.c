@@ -569,8 +569,22 @@ static int cmd_run(int argc, char **argv)
 	if (out) {
 		char *path = g_build_filename(out, "summary.txt", NULL);
 		GString *txt = g_string_new(NULL);
-		g_string_printf(txt, "igmpx run against %s (%s)\n%s\n\n%s", p.name, profile_path,
-				line->str, sum->str);
+		g_string_printf(txt, "igmpx run against %s (%s)\n%s\n", p.name, profile_path,
+				line->str);
+		/* The order the cases ran in, when it is not the list's. */
+		if (shuffle || nlasting) {
+			g_string_append(txt, "order");
+			if (shuffle)
+				g_string_append_printf(txt, " (--shuffle %u)", (unsigned)seed);
+			if (nlasting)
+				g_string_append(txt, " (no reset: lasting cases last)");
+			g_string_append(txt, ":");
+			for (guint i = 0; i < cases->len; i++)
+				g_string_append_printf(txt, " %s",
+						       g_array_index(cases, struct hx_case, order[i]).id);
+			g_string_append(txt, "\n");
+		}
+		g_string_append_printf(txt, "\n%s", sum->str);
 		if (!g_file_set_contents(path, txt->str, -1, NULL)) {
 			fprintf(stderr, "igmpx: cannot write %s\n", path);
 			rc = 1;
