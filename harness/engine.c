@@ -286,7 +286,7 @@ bool run_send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len)
 
 /* cmd with {group} {mode} {sources} {version} put in: group and src as
  * given (a join of several groups, sources expanded), the rest the step's. */
-static char *expand(const char *cmd, const struct hx_step *s, const char *group, const char *src)
+char *run_expand(const char *cmd, const struct hx_step *s, const char *group, const char *src)
 {
 	GString *o = g_string_new(NULL);
 	const char *mode = s->mode ? s->mode : "exclude";
@@ -487,7 +487,7 @@ static void membership(struct run *r, const struct hx_step *s)
 	for (unsigned i = 0; i < n && !r->aborted && !*r->stop; i++, g++) {
 		char gs[16];
 		snprintf(gs, sizeof(gs), "%u.%u.%u.%u", g >> 24, g >> 16 & 255, g >> 8 & 255, g & 255);
-		char *cmd = expand(tmpl, s, gs, src);
+		char *cmd = run_expand(tmpl, s, gs, src);
 		if (command(r, join ? "join" : "leave", cmd, 10, s->may_fail) || !join) {
 			if (join)
 				g_hash_table_add(r->joined, GUINT_TO_POINTER(g));
@@ -549,7 +549,7 @@ static void run_steps(struct run *r)
 			membership(r, s);
 			break;
 		case HX_STEP_SET_VERSION:
-			cmd = expand(r->p->set_version, s, NULL, NULL);
+			cmd = run_expand(r->p->set_version, s, NULL, NULL);
 			r->version_set = true;
 			command(r, "set_version", cmd, 10, false);
 			g_free(cmd);
@@ -579,87 +579,6 @@ static void run_steps(struct run *r)
 			break;
 		}
 	}
-}
-
-/* A command run to its end (limit_s at most) without reading the link:
- * what the IUT sends meanwhile is no part of the case (a reset before it,
- * the harness's undoing after it).  False with why if it failed. */
-static bool quiet_command(struct run *r, const char *cmd, double limit_s, char *why, size_t cap)
-{
-	int st = 0;
-	uint64_t until = hx_now_ns() + (uint64_t)(limit_s * NS);
-	pid_t pid = hx_link_spawn(r->link, cmd, r->env, r->log, why, cap);
-
-	if (pid < 0)
-		return false;
-	while (waitpid(pid, &st, WNOHANG) != pid) {
-		if (hx_now_ns() > until || *r->stop) {
-			hx_kill_group(pid, 200);
-			snprintf(why, cap, "did not end within %g s: %s", limit_s, cmd);
-			return false;
-		}
-		usleep(5000);
-	}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return true;
-	snprintf(why, cap, "failed (%s %d): %s", WIFEXITED(st) ? "exit status" : "signal",
-		 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), cmd);
-	return false;
-}
-
-/* Frames waiting on the link, read and dropped. */
-static void discard_waiting(struct run *r)
-{
-	uint8_t buf[MAX_FRAME];
-	char err[256];
-	uint64_t t;
-
-	while (hx_link_recv(r->link, buf, sizeof(buf), hx_now_ns(), &t, err, sizeof(err)) > 0)
-		;
-}
-
-/* An external IUT (a VM, a box) outlives the case: the harness undoes what
- * the case did to it.  Every group a join step left joined is left, a
- * version a set_version step forced is set back to the profile's highest,
- * and, when the profile has no reset to bring the IUT back, the IUT's
- * retransmissions of those changes (Robustness Variable reports an
- * Unsolicited Report Interval apart, RFC 9776 §5.1) are waited out before
- * the next case. */
-static void undo_case(struct run *r)
-{
-	const struct hx_profile *p = r->p;
-	GHashTableIter it;
-	gpointer key;
-	unsigned left = 0;
-
-	if (p->attach == HX_ATTACH_NETNS)
-		return;         /* the namespace goes, and all in it */
-	if (*p->leave) {
-		struct hx_step none = { .kind = HX_STEP_LEAVE };
-		g_hash_table_iter_init(&it, r->joined);
-		while (g_hash_table_iter_next(&it, &key, NULL)) {
-			uint32_t g = GPOINTER_TO_UINT(key);
-			char gs[16];
-			snprintf(gs, sizeof(gs), "%u.%u.%u.%u", g >> 24, g >> 16 & 255, g >> 8 & 255,
-				 g & 255);
-			char *cmd = expand(p->leave, &none, gs, NULL), why[300];
-			if (quiet_command(r, cmd, 10, why, sizeof(why)))
-				left++;
-			else
-				g_string_append_printf(r->detail, "note: after the case, leave %s\n", why);
-			g_free(cmd);
-		}
-	}
-	if (r->version_set && *p->set_version) {
-		struct hx_step top = { .kind = HX_STEP_SET_VERSION,
-				       .text = (p->versions & 8) ? "3" : (p->versions & 4) ? "2" : "1" };
-		char *cmd = expand(p->set_version, &top, NULL, NULL), why[300];
-		if (!quiet_command(r, cmd, 10, why, sizeof(why)))
-			g_string_append_printf(r->detail, "note: after the case, set_version %s\n", why);
-		g_free(cmd);
-	}
-	if (left && !*p->reset)
-		usleep((useconds_t)((p->robustness * p->uri + p->tolerance_ms / 1000.0) * 1e6));
 }
 
 void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
@@ -757,13 +676,8 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 	}
 	/* An external IUT is brought back to its known state, before the
 	 * case's clock too. */
-	if (!r.aborted && *p->reset) {
-		if (!quiet_command(&r, p->reset, p->ready_timeout, err, sizeof(err)))
-			run_verdict(&r, HX_ERROR, "reset %s", err);
-		discard_waiting(&r);
-		g_ptr_array_set_size(r.frames, 0);
-		r.kept_octets = 0;
-	}
+	if (!r.aborted && *p->reset)
+		run_reset(&r);
 	r.t0 = hx_now_ns();
 	r.anchor = r.t0;
 	r.anchor_frame = -1;
@@ -783,7 +697,7 @@ void hx_run_case(const struct hx_case *c, const struct hx_profile *p,
 		run_watch_misses(&r);
 	else
 		run_settle_misses(&r, hx_now_ns());
-	undo_case(&r);
+	run_undo(&r);
 	if (*p->stop) {
 		pid_t pid = hx_link_spawn(r.link, p->stop, r.env, r.log, err, sizeof(err));
 		int st;

@@ -92,6 +92,13 @@ struct run {
  * meanwhile; records it and makes it the stimulus the next windows count
  * from.  False (an ERROR given) if it could not be sent. */
 bool run_send_frame(struct run *r, uint64_t at, uint8_t *b, size_t len);
+/* A profile command with {group} {mode} {sources} {version} put in: group
+ * and src as given (NULL: the step's), the rest the step's (malloc). */
+char *run_expand(const char *cmd, const struct hx_step *s, const char *group, const char *src);
+/* An IUT that outlives its cases (external.c): the profile's reset before
+ * the case, its frames dropped; after it, the harness's undoing. */
+void run_reset(struct run *r);
+void run_undo(struct run *r);
 /* A send step: its frame, or its series of frames (send.c). */
 void run_send_step(struct run *r, const struct hx_step *s);
 /* A replay step: the IGMP frames of the capture s->text (frames s->range). */

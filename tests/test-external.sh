@@ -17,10 +17,12 @@
 #     either side of the tolerance).  The table of both is printed.  iface also shows what reset
 #     and the harness's ordering are for: after HC-V1-QUERY (which leaves
 #     the kernel in IGMPv1 mode for 400 s), H3-GQ-RESPONSE on the same link
-#     PASSes with the profile's reset; with no reset at all it PASSes too,
-#     because the harness then runs the lasting case last; with a reset that
-#     does nothing it is INCONCLUSIVE (the kernel reports its join in
-#     IGMPv1); and -j N past the profile's links is refused.
+#     finds the kernel in IGMPv3 mode (its join reported with TO_EX) with
+#     the profile's reset, and with no reset at all, because the harness
+#     then runs the lasting case last; with a reset that does nothing it is
+#     INCONCLUSIVE (the kernel reports its join in IGMPv1); and -j N past
+#     the profile's links is refused.  Only the mode is asserted, never a
+#     verdict the kernel's report delay decides.
 #   router-iface, router-tap   the router suite's IGMPv3 cases (R-*) against
 #            the kernel's bridge querier in the boxes (linux-bridge-nic.ini,
 #            linux-bridge-vm.ini; reset restarts the bridge), likewise: no
@@ -140,10 +142,20 @@ iface | tap | router-iface | router-tap)
 		expect_in "$tmp/j3" "through 2 links \(attach = iface:igmpxbox0 iface:igmpxbox1\).*run -j 2" \
 			"the refusal names the links"
 		two="conformance/host/hc-v1-query.yaml conformance/host/h3-gq-response.yaml"
+		# What the kernel's mode decides, not its timing: H3-GQ-RESPONSE's
+		# precondition is the join reported at once with an IGMPv3 TO_EX
+		# record, which a kernel still in IGMPv1 mode does not send
+		# (INCONCLUSIVE); the answer's time after that is the kernel's draw
+		# (a PASS, or a WARN or FAIL the note late explains), not asserted.
+		v3mode() {      # LOG: both cases ran, and H3-GQ-RESPONSE's join was a v3 report
+			local a b
+			a=$(verdict_in "$1" HC-V1-QUERY) b=$(verdict_in "$1" H3-GQ-RESPONSE)
+			[ -n "$a" ] && [ "$a" != ERROR ] && [ "$a" != INCONCLUSIVE ] &&
+				[ -n "$b" ] && [ "$b" != ERROR ] && [ "$b" != INCONCLUSIVE ]
+		}
 		"$igmpx" run --iut "$profile" $two >"$tmp/reset" 2>&1
-		[ "$(verdict_in "$tmp/reset" HC-V1-QUERY)" = PASS ] &&
-			[ "$(verdict_in "$tmp/reset" H3-GQ-RESPONSE)" = PASS ] &&
-			ok "with reset: HC-V1-QUERY, then H3-GQ-RESPONSE on the same link, both PASS" ||
+		v3mode "$tmp/reset" &&
+			ok "with reset: HC-V1-QUERY, then H3-GQ-RESPONSE on the same link finds the kernel in IGMPv3 mode" ||
 			{ fail "with reset"; cat "$tmp/reset"; }
 		# No reset: the harness runs the lasting case last (on boxes made
 		# clean by hand first, as a user would).
@@ -153,9 +165,9 @@ iface | tap | router-iface | router-tap)
 		expect_in "$tmp/none" "no reset, so the 1 case that leaves lasting state in the IUT runs last" \
 			"with no reset the harness says it orders the lasting case last"
 		sed -n 's/^\[1\/2\] *[A-Z]* *\([A-Z0-9-]*\) .*/\1/p' "$tmp/none" | grep -qx H3-GQ-RESPONSE &&
-			[ "$(verdict_in "$tmp/none" H3-GQ-RESPONSE)" = PASS ] &&
-			[ "$(verdict_in "$tmp/none" HC-V1-QUERY)" = PASS ] &&
-			ok "and H3-GQ-RESPONSE runs first, both PASS" || { fail "no reset: not ordered"; cat "$tmp/none"; }
+			v3mode "$tmp/none" &&
+			ok "and H3-GQ-RESPONSE runs first, the kernel in IGMPv3 mode" ||
+			{ fail "no reset: not ordered"; cat "$tmp/none"; }
 		# A reset that does nothing: the kernel stays in IGMPv1 mode, and
 		# H3-GQ-RESPONSE's join is reported in IGMPv1, not with the TO_EX
 		# record its precondition waits for.
