@@ -30,6 +30,7 @@ static size_t nfound;
 static struct igmpx_link_event evs[256];
 
 static unsigned startup_ds;         /* the next start()'s Startup Query Interval, 0: QI/4 */
+static bool starts_seen, configured; /* the next start()'s cfg.starts_seen, cfg.configured */
 
 static void start(unsigned tolerance_ms)
 {
@@ -37,6 +38,8 @@ static void start(unsigned tolerance_ms)
 	igmpx_link_config_defaults(&cfg);
 	cfg.tolerance_ms = tolerance_ms;
 	cfg.startup_ds = startup_ds;
+	cfg.starts_seen = starts_seen;
+	cfg.configured = configured;
 	igmpx_link_free(link);
 	link = igmpx_link_new(&cfg);
 	igmpx_link_free(twin);
@@ -233,10 +236,12 @@ static void test_proxy_queries(void)
 	CHECK(count(IGMPX_RULE_query_interval, 4) == 1, "interval no longer judged");
 }
 
-/* RFC 9776 §8.2, §8.6, §8.7: QQI 20 s, startup 2 queries 5 s apart. */
+/* RFC 9776 §8.2, §8.6, §8.7: QQI 20 s, startup 2 queries 5 s apart, in
+ * a capture that shows the querier start (cfg.starts_seen). */
 static void test_intervals(void)
 {
 	const double good[] = { 0, 5, 25, 45, 65 }, bad[] = { 0, 8, 28, 48, 63 };
+	starts_seen = true;
 	for (int b = 0; b <= 1; b++) {
 		start(0);
 		for (int i = 0; i < 5; i++)
@@ -257,17 +262,57 @@ static void test_intervals(void)
 		CHECK(count(IGMPX_RULE_startup_queries, 2) == (unsigned)b, "configured startup %d", b);
 		startup_ds = 0;
 	}
-	/* A capture starting after the startup: periodic from the first gap. */
-	start(0);
-	for (int i = 0; i < 4; i++)
-		v3query(20.0 * i, R1, 0, 100, 2, 20);
-	CHECK(count(IGMPX_RULE_startup_queries, 0) == 0, "no startup seen");
 	/* A third query at the startup interval: too many. */
 	start(0);
 	v3query(0, R1, 0, 100, 2, 20);
 	v3query(5, R1, 0, 100, 2, 20);
 	v3query(10, R1, 0, 100, 2, 20);
 	CHECK(count(IGMPX_RULE_startup_queries, 3) == 1, "startup count");
+	/* Shown as a start by time: the link heard for more than QI + QI/8
+	 * before the querier's first query. */
+	starts_seen = false;
+	start(0);
+	v3report(0, H1, 2, G1, 0);
+	for (int i = 0; i < 4; i++)
+		v3query(30 + bad[i], R1, 0, 100, 2, 20);
+	CHECK(count(IGMPX_RULE_startup_queries, 3) == 1, "start shown by the quiet before");
+	/* A capture that begins with the querier's first query does not show
+	 * its start: a short first gap may be a startup, judged by neither
+	 * rule; one of QI ends the doubt. */
+	start(0);
+	for (int i = 0; i < 4; i++)
+		v3query(bad[i], R1, 0, 100, 2, 20);
+	CHECK(nfound == 0, "startup not shown: %zu findings", nfound);
+	start(0);
+	for (int i = 0; i < 4; i++)
+		v3query(20.0 * i, R1, 0, 100, 2, 20);
+	CHECK(nfound == 0, "periodic from the first gap: %zu findings", nfound);
+	/* Timer granularity: 4.10 s for QQI 4 is late by under an eighth. */
+	start(0);
+	const double wheel[] = { 0, 4.1, 8.2, 12.3, 17.5 };
+	for (int i = 0; i < 5; i++)
+		v3query(wheel[i], R1, 0, 10, 2, 4);
+	CHECK(count(IGMPX_RULE_query_interval, 0) == 1 &&
+	      count(IGMPX_RULE_query_interval, 5) == 1, "granular, then late");
+	/* An IGMPv2 querier: its own gaps are its interval. */
+	start(0);
+	const double v2[] = { 0, 60, 120, 180, 270, 360 };
+	for (int i = 0; i < 6; i++)
+		v12(v2[i], R1, IGMPX_T_QUERY, 100, 0);
+	CHECK(count(IGMPX_RULE_query_interval, 0) == 1 &&
+	      count(IGMPX_RULE_query_interval, 5) == 1, "v2 interval not kept");
+}
+
+/* igmpx_timer_slack: the band the dissector and the harness share. */
+static void test_slack(void)
+{
+	const uint64_t s = 1000000, tol = 10000;
+	CHECK(igmpx_timer_slack(4 * s, 4 * s, tol) == IGMPX_ON_TIME, "exact");
+	CHECK(igmpx_timer_slack(4 * s - tol, 4 * s, tol) == IGMPX_ON_TIME, "early in tol");
+	CHECK(igmpx_timer_slack(4 * s - tol - 1, 4 * s, tol) == IGMPX_OFF, "early: no band");
+	CHECK(igmpx_timer_slack(4 * s + tol + 1, 4 * s, tol) == IGMPX_GRANULAR, "late");
+	CHECK(igmpx_timer_slack(4 * s + tol + s / 2, 4 * s, tol) == IGMPX_GRANULAR, "an eighth");
+	CHECK(igmpx_timer_slack(4 * s + tol + s / 2 + 1, 4 * s, tol) == IGMPX_OFF, "beyond");
 }
 
 /* One leave sequence: GQ, member report, TO_IN{}, then queries at times q. */
@@ -294,7 +339,12 @@ static void test_lmq(void)
 	if (nfound)
 		dump();
 	leave_v3(good, ten, 1, 30);
-	CHECK(count(IGMPX_RULE_lmq_count, 5) == 1, "one query of two");
+	CHECK(count(IGMPX_RULE_lmq_count_default, 5) == 1 && count(IGMPX_RULE_lmq_count, 0) == 0,
+	      "one query of two: LMQC not shown, the default assumed");
+	configured = true;
+	leave_v3(good, ten, 1, 30);
+	configured = false;
+	CHECK(count(IGMPX_RULE_lmq_count, 5) == 1, "one query of two, LMQC configured");
 	leave_v3(good, mixed, 2, 30);
 	CHECK(count(IGMPX_RULE_lmq_max_resp, 6) == 1, "max resp");
 	CHECK(count(IGMPX_RULE_lmq_interval, 0) == 0, "interval still 1 s");
@@ -372,8 +422,26 @@ static void test_unsolicited(void)
 		for (int i = 0; i < n; i++)
 			v3report(1 + 0.4 * i, H1, 5, G1, 1);
 		finish(10);
-		CHECK(count(IGMPX_RULE_unsolicited_count, 0) == (n != 2), "v3 %d times", n);
+		CHECK(count(IGMPX_RULE_unsolicited_count_default, 0) == (n != 2) &&
+		      count(IGMPX_RULE_unsolicited_count, 0) == 0, "v3 %d times, RV assumed", n);
+		/* A querier's QRV shows the RV: RFC 9776 §8, one setting per link. */
+		start(0);
+		v3query(0, R1, 0, 100, 2, 125);
+		for (int i = 0; i < n; i++)
+			v3report(1 + 0.4 * i, H1, 5, G1, 1);
+		finish(10);
+		CHECK(count(IGMPX_RULE_unsolicited_count, 0) == (n != 2), "v3 %d times, QRV 2", n);
 	}
+	/* A leave ends a v2 join's repeats: join, repeat, leave, join, repeat
+	 * are two sequences of 2, not one of 4. */
+	start(0);
+	v12(1, H1, IGMPX_T_V2_REPORT, 0, G1);
+	v12(2, H1, IGMPX_T_V2_REPORT, 0, G1);
+	v12(3, H1, IGMPX_T_V2_LEAVE, 0, G1);
+	v12(4, H1, IGMPX_T_V2_REPORT, 0, G1);
+	v12(5, H1, IGMPX_T_V2_REPORT, 0, G1);
+	finish(60);
+	CHECK(count(IGMPX_RULE_v2_unsolicited_count, 0) == 0, "rejoin: a new sequence");
 	for (int n = 1; n <= 4; n++) {
 		start(0);
 		for (int i = 0; i < n; i++)
@@ -387,7 +455,7 @@ static void test_unsolicited(void)
 	v3report(1.2, H1, 4, G1, 0);
 	v3report(1.5, H1, 4, G1, 0);
 	v3report(9, H1, 2, IP4(239, 1, 1, 2), 0);
-	CHECK(count(IGMPX_RULE_unsolicited_count, 0) == 0, "merged change");
+	CHECK(count(IGMPX_RULE_unsolicited_count_default, 0) == 0, "merged change");
 }
 
 /* State per querier, group and host: a long run keeps the tables small. */
@@ -416,6 +484,7 @@ int main(void)
 	test_election();
 	test_proxy_queries();
 	test_intervals();
+	test_slack();
 	test_lmq();
 	test_compat();
 	test_unsolicited();

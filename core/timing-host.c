@@ -169,16 +169,27 @@ static struct tq_useq *useq_find(struct igmpx_link *l, uint32_t host, uint32_t g
 	return NULL;
 }
 
+/* RFC 9776 §5.1 counts in the host's Robustness Variable, which a capture
+ * shows only as a query's QRV (RFC 9776 §8: non-default settings MUST be
+ * consistent on the link); without one the count rests on the default
+ * (§8.1), and a host may be set otherwise: a fact, not a breach. */
+static enum igmpx_rule useq_rule(const struct tq_useq *u)
+{
+	return u->version == 2 ? IGMPX_RULE_v2_unsolicited_count
+	       : u->rv_shown   ? IGMPX_RULE_unsolicited_count
+			       : IGMPX_RULE_unsolicited_count_default;
+}
+
 static void useq_judge(struct tq_out *o, const struct tq_useq *u)
 {
 	char g[16];
 
 	if (u->count >= u->min)
 		return;
-	tq_emit(o, u->version == 3 ? IGMPX_RULE_unsolicited_count : IGMPX_RULE_v2_unsolicited_count,
-		u->first_frame, "state change for %s sent %u time%s in %s s, expected %u%s "
-		"(tolerance %u ms)", tq_ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
+	tq_emit(o, useq_rule(u), u->first_frame, "state change for %s sent %u time%s in %s s, "
+		"expected %u%s%s (tolerance %u ms)", tq_ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
 		tq_s(u->end_t - u->first_t), u->min, u->max > u->min ? " or more" : "",
+		u->version == 3 && !u->rv_shown ? ", the default RV assumed" : "",
 		o->l->cfg.tolerance_ms);
 }
 
@@ -199,17 +210,18 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 	if (u && (v == 2 || u->hash == hash)) {
 		if (++u->count > u->max && !u->over_told) {
 			u->over_told = true;
-			tq_emit(o, v == 3 ? IGMPX_RULE_unsolicited_count :
-				IGMPX_RULE_v2_unsolicited_count, o->frame,
-				"state change for %s sent %u times, expected %s%u",
+			tq_emit(o, useq_rule(u), o->frame,
+				"state change for %s sent %u times, expected %s%u%s",
 				tq_ip4(group, g), u->count, v == 3 ? "" : "at most ",
-				u->max);
+				u->max, v == 3 && !u->rv_shown ? ", the default RV assumed" : "");
 		}
 		return;
 	}
 	if (!u && !(u = TQ_ADD(l, useqs)))
 		return;
+	const struct tq_querier *q = tq_current_querier(l, o->t);
 	unsigned rv = tq_rv(l, o->t);
+	u->rv_shown = l->cfg.configured || (q && q->qrv);
 	u->host = p->src, u->group = group, u->version = v, u->hash = hash;
 	u->first_frame = o->frame, u->first_t = o->t, u->count = 1, u->over_told = false;
 	u->min = v == 3 ? rv : 2;
@@ -257,6 +269,9 @@ static void lmq_trigger(struct tq_out *o, uint32_t group, int version)
 	 * v1/v2 querier advertises no RV, which may be configured as low as 1
 	 * (RFC 2236 §8.1: SHOULD NOT be one): then at least one query. */
 	m->lmqc = q->version == 3 ? (q->qrv ? q->qrv : l->cfg.robustness) : 0;
+	/* LMQC is configured apart from RV (§8.9 gives RV as its default
+	 * only): a capture never shows it. */
+	m->lmqc_shown = l->cfg.configured;
 }
 
 /* AMBIGUOUS (lmq_max_resp): RFC 9776 §8.8 defines LMQI as the Max Response
@@ -292,17 +307,17 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 				"last member query %u for %s has Max Resp Time %s s, the first "
 				"%s s", m->count, tq_ip4(group, g),
 				tq_s1((uint64_t)mrt * US_PER_MS), tq_s1(lmqi));
-		if (tq_diff(gap, lmqi) > tol)
+		if (igmpx_timer_slack(gap, lmqi, tol) == IGMPX_OFF)
 			tq_emit(o, IGMPX_RULE_lmq_interval, o->frame,
 				"last member query %s s after the previous, Last Member "
 				"Query Interval %s s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
 				tq_s1(lmqi), o->l->cfg.tolerance_ms);
 	}
 	if (m->lmqc && m->count == m->lmqc + 1)
-		tq_emit(o, IGMPX_RULE_lmq_count, o->frame,
-			"last member query %u for %s after a leave: Last Member "
-			"Query Count is %u (the querier's QRV)", m->count, tq_ip4(group, g),
-			m->lmqc);
+		tq_emit(o, m->lmqc_shown ? IGMPX_RULE_lmq_count : IGMPX_RULE_lmq_count_default,
+			o->frame, "last member query %u for %s after a leave: Last Member "
+			"Query Count is %u (%s)", m->count, tq_ip4(group, g), m->lmqc,
+			m->lmqc_shown ? "configured" : "its default, the querier's RV");
 	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
 }
 
@@ -335,10 +350,11 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 	 * state; RFC 9776 §6.6.3.1 schedules the LMQC - 1 retransmissions
 	 * regardless (a report only sets S in them). */
 	if (m->lmqc && m->count < m->lmqc && !(m->report_seen && m->qversion <= 2))
-		tq_emit(o, IGMPX_RULE_lmq_count, m->first_frame,
-			"%u last member quer%s for %s after the leave, Last Member "
-			"Query Count %u (the querier's QRV)", m->count, m->count == 1 ? "y" : "ies",
-			tq_ip4(m->group, g), m->lmqc);
+		tq_emit(o, m->lmqc_shown ? IGMPX_RULE_lmq_count : IGMPX_RULE_lmq_count_default,
+			m->first_frame, "%u last member quer%s for %s after the leave, Last "
+			"Member Query Count %u (%s)", m->count, m->count == 1 ? "y" : "ies",
+			tq_ip4(m->group, g), m->lmqc,
+			m->lmqc_shown ? "configured" : "its default, the querier's RV");
 	return true;
 }
 
@@ -443,6 +459,12 @@ static void report_v12(struct tq_out *o, const struct tq_pkt *p, struct igmpx_li
 
 	older_host(o, p, group, v);
 	if (p->m.kind == IGMPX_K_V2_LEAVE) {
+		/* The leave ends the join's repeats (RFC 2236 §3: a host that
+		 * leaves stops its report timer): a join after it starts a new
+		 * sequence, and the reports before the leave do not count. */
+		struct tq_useq *u = useq_find(o->l, p->src, group, 2);
+		if (u)
+			TQ_DEL(o->l, useqs, (size_t)(u - o->l->useqs));
 		member_set(o, p->src, group, false);
 		lmq_trigger(o, group, 2);
 		return;

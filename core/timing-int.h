@@ -28,7 +28,9 @@ struct tq_querier {
 	unsigned qrv;              /* advertised (v3; 0: none or above 7) */
 	unsigned qqi_s;            /* advertised QQI (v3; 0: none) */
 	unsigned qri_ms;           /* Max Resp Time of its latest General Query */
-	int startup;               /* -1 not known yet, 1 startup seen, 0 not seen */
+	int startup;               /* 1: the capture shows its start, 0: no start, -1: not
+				    * known (startup_shown) */
+	uint64_t prev_gap;         /* v1/v2: its latest gap after startup (0: none) */
 	bool absent;               /* fell silent for its Other Querier Present Interval */
 	bool told_older;           /* older_querier said for it */
 };
@@ -49,6 +51,7 @@ struct tq_lmq {
 	uint32_t trig_frame;       /* the leave / TO_IN{} */
 	uint64_t trig_t;
 	unsigned lmqc;             /* expected count (0: at least one) */
+	bool lmqc_shown;           /* lmqc is configured (harness), not the default assumed */
 	int qversion;              /* of the querier's queries */
 	unsigned count;
 	uint32_t first_frame, last_frame;
@@ -66,6 +69,7 @@ struct tq_useq {
 	uint32_t first_frame;
 	uint64_t first_t, end_t;
 	unsigned count, min, max;
+	bool rv_shown;             /* the RV is the querier's QRV or configured, not assumed */
 	bool over_told;
 };
 

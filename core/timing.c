@@ -103,6 +103,15 @@ uint64_t tq_diff(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
+enum igmpx_slack igmpx_timer_slack(uint64_t gap_us, uint64_t interval_us, uint64_t tol_us)
+{
+	if (gap_us + tol_us >= interval_us && gap_us <= interval_us + tol_us)
+		return IGMPX_ON_TIME;
+	if (gap_us > interval_us && gap_us <= interval_us + tol_us + interval_us / 8)
+		return IGMPX_GRANULAR;
+	return IGMPX_OFF;
+}
+
 uint64_t tq_tol(const struct igmpx_link *l)
 {
 	return (uint64_t)l->cfg.tolerance_ms * US_PER_MS;
@@ -213,7 +222,6 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 	if (!(q = TQ_ADD(l, queriers)))
 		return NULL;
 	q->addr = addr;
-	q->startup = -1;
 	/* RFC 9776 §6.6.2: one querier per subnet is elected by address. */
 	if (others && elects(q))
 		tq_emit(o, IGMPX_RULE_queriers_several, o->frame,
@@ -268,58 +276,105 @@ static bool querier_was_quiet(const struct igmpx_link *l, const struct tq_querie
 	return false;
 }
 
-/* RFC 2236 §3 (the SHOULD) with the defaults of RFC 9776 §8.6, §8.7:
- * Startup Query Count (RV) General Queries, Startup Query Interval (QI/4)
- * apart.  AMBIGUOUS: a capture may start after a
- * querier's startup; the startup counts as seen when the querier's second
- * General Query does not come one QI after its first. */
+/* A querier's startup is judged only where the capture shows it: the
+ * link was watched for longer than the querier's Query Interval (its QQI,
+ * else the default) and an eighth before its first General Query, so a
+ * querier already running would have been heard; or the caller watched
+ * the link from before any router on it started (cfg.starts_seen: the
+ * harness, which starts the router under test).  Not when a
+ * lower-addressed router has been heard: then it took over or is losing
+ * the election, it did not start up (RFC 9776 §6.6.2).  1: shown, 0: not
+ * a start, -1: not known (the capture began less than a Query Interval
+ * before). */
+static int startup_shown(struct tq_out *o, const struct tq_querier *q, const struct tq_pkt *p)
+{
+	const struct igmpx_link *l = o->l;
+	uint64_t qi = p->m.kind == IGMPX_K_V3_QUERY && p->m.u.v3q.qqic
+			      ? (uint64_t)igmpx_code_decode(p->m.u.v3q.qqic) * US_PER_S
+			      : (uint64_t)l->cfg.query_interval_s * US_PER_S;
+
+	for (size_t i = 0; i < l->n_queriers; i++)
+		if (l->queriers[i].addr < q->addr && l->queriers[i].n_gq && elects(&l->queriers[i]))
+			return 0;
+	if (l->cfg.starts_seen || o->t - l->start_t > qi + qi / 8 + tq_tol(l))
+		return 1;
+	return -1;
+}
+
+/* RFC 2236 §3 with the defaults of RFC 9776 §8.6, §8.7: Startup Query
+ * Count (RV) General Queries, Startup Query Interval (QI/4) apart, judged
+ * only where the capture shows the start (startup_shown).  True when the
+ * gap belongs to the startup, not to the periodic queries. */
 static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, uint64_t qi)
 {
 	uint64_t sqi = o->l->cfg.startup_ds ? (uint64_t)o->l->cfg.startup_ds * US_PER_S / 10 : qi / 4;
 	uint64_t tol = tq_tol(o->l);
 	unsigned sqc = querier_rv(o->l, q);
 
-	if (q->startup < 0)
-		q->startup = tq_diff(gap, qi) > tol;
-	if (q->startup != 1 || q->n_gq > sqc)
+	if (q->startup == 0 || q->n_gq > sqc)
 		return false;
-	if (q->n_gq < sqc && tq_diff(gap, sqi) > tol) {
-		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
-			"startup General Query %u of %u comes %s s after the previous, "
-			"Startup Query Interval %s%s s (tolerance %u ms)", q->n_gq + 1, sqc,
-			tq_s(gap), o->l->cfg.startup_ds ? "" : "QI/4 = ", tq_s(sqi),
-			o->l->cfg.tolerance_ms);
+	if (q->startup < 0) {
+		/* Its first gaps may be a startup the capture began inside:
+		 * shorter than QI, they are judged by neither rule.  One of
+		 * a Query Interval ends the doubt. */
+		if (q->n_gq < sqc && gap + tol < qi)
+			return true;
+		q->startup = 0;
+		return false;
+	}
+	if (q->n_gq < sqc) {
+		if (igmpx_timer_slack(gap, sqi, tol) == IGMPX_OFF)
+			tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
+				"startup General Query %u of %u comes %s s after the previous, "
+				"Startup Query Interval %s%s s (tolerance %u ms)", q->n_gq + 1, sqc,
+				tq_s(gap), o->l->cfg.startup_ds ? "" : "QI/4 = ", tq_s(sqi),
+				o->l->cfg.tolerance_ms);
 		return true;
 	}
-	if (q->n_gq == sqc && tq_diff(gap, sqi) <= tol) {
+	if (igmpx_timer_slack(gap, sqi, tol) != IGMPX_OFF) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
 			"General Query %u at the Startup Query Interval %s s: more than the "
 			"Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
 		return true;
 	}
-	return q->n_gq < sqc;
+	return false;
 }
 
 /* RFC 9776 §8.2, §4.1.7: a querier sends General Queries every Query
- * Interval, the QQI it advertises.  Checked for v3 queriers only: v1/v2
- * queries advertise no interval.  The gap is measured against the QQI of
- * the previous query (the interval it announced). */
+ * Interval, the QQI it advertises; the gap is measured against the QQI of
+ * the previous query (the interval it announced).  An IGMPv1 or v2
+ * querier advertises no interval (RFC 2236 §8.2 gives only a default):
+ * its own gaps are its Query Interval, so a gap unlike the one before
+ * (both after its startup) breaks the rule, whatever it was set to. */
 static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct tq_pkt *p)
 {
-	uint64_t gap = o->t - q->last_gq_t, qi = (uint64_t)q->qqi_s * US_PER_S;
+	uint64_t gap = o->t - q->last_gq_t;
+	bool v3 = p->m.kind == IGMPX_K_V3_QUERY && q->version == 3 && q->qqi_s;
+	uint64_t qi = v3 ? (uint64_t)q->qqi_s * US_PER_S
+			 : (uint64_t)o->l->cfg.query_interval_s * US_PER_S;
+	char a[16];
 
-	if (p->m.kind != IGMPX_K_V3_QUERY || q->version != 3 || !q->qqi_s || q->absent ||
-	    querier_was_quiet(o->l, q, o->t)) {
-		q->startup = q->startup < 0 ? 0 : q->startup;
+	if (q->absent || querier_was_quiet(o->l, q, o->t) || p->m.version != q->version) {
+		q->startup = 0, q->prev_gap = 0;
 		return;
 	}
 	if (check_startup(o, q, gap, qi))
 		return;
-	if (tq_diff(gap, qi) > tq_tol(o->l))
+	if (v3) {
+		if (igmpx_timer_slack(gap, qi, tq_tol(o->l)) == IGMPX_OFF)
+			tq_emit(o, IGMPX_RULE_query_interval, o->frame,
+				"General Query %s s after the previous one of this querier, "
+				"QQI %u s (tolerance %u ms)", tq_s(gap), q->qqi_s,
+				o->l->cfg.tolerance_ms);
+		return;
+	}
+	if (q->prev_gap && igmpx_timer_slack(gap, q->prev_gap, tq_tol(o->l)) == IGMPX_OFF)
 		tq_emit(o, IGMPX_RULE_query_interval, o->frame,
-			"General Query %s s after the previous one of this querier, "
-			"QQI %u s (tolerance %u ms)", tq_s(gap), q->qqi_s,
+			"IGMPv%d General Query of %s %s s after the previous, the one before "
+			"%s s after its own: no Query Interval kept (tolerance %u ms)",
+			q->version, tq_ip4(q->addr, a), tq_s(gap), tq_s(q->prev_gap),
 			o->l->cfg.tolerance_ms);
+	q->prev_gap = gap;
 }
 
 /* RFC 9776 §7.2.1: an IGMPv1 Query or IGMPv2 General Query puts hosts in
@@ -352,6 +407,8 @@ static void general_query(struct tq_out *o, const struct tq_pkt *p, struct igmpx
 	if (!q)
 		return;
 	querier_election(o, q);
+	if (!q->n_gq)
+		q->startup = startup_shown(o, q, p);
 	if (q->n_gq) {
 		ev->querier_frame = q->last_gq_frame;
 		ev->query_gap_us = o->t - q->last_gq_t;

@@ -8,6 +8,7 @@
 #ifndef IGMPX_TIMING_H
 #define IGMPX_TIMING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,10 @@ struct igmpx_link_config {
 	unsigned query_response_ds;     /* Query Response Interval, tenths: 100 */
 	unsigned lmqi_ds;               /* Last Member Query Interval, tenths: 10 */
 	unsigned startup_ds;            /* Startup Query Interval, tenths; 0: QI/4 (§8.6) */
+	bool configured;                /* robustness is the systems' own (a harness
+					 * profile), not a default assumed */
+	bool starts_seen;               /* the link was watched from before any router on it
+					 * started: a querier's first query is its start */
 };
 void igmpx_link_config_defaults(struct igmpx_link_config *cfg);
 
@@ -38,6 +43,21 @@ struct igmpx_link_event {
 	uint32_t querier_frame;         /* query: previous query of the same querier (0: none) */
 	uint64_t query_gap_us;          /* query: time since that one */
 };
+
+/* How a periodic timer's gap compares with its interval, the one reading the
+ * dissector and the harness (every:) share.  The RFCs give their intervals
+ * no tolerance (RFC 9776 §8.2, §8.7, §6.6.3.1):
+ *   ON_TIME   within the tolerance either way (capture and scheduling
+ *             jitter);
+ *   GRANULAR  late by more, but by no more than an eighth of the interval
+ *             on top: timer granularity, not a deviation.  A timer wheel
+ *             rounds a long timeout up to a coarser tick: Linux's does so by
+ *             at most 12.5 %, and its bridge querier, set to 4 s, sends
+ *             every 4.10 s.  Timers fire late, never early: early gets no
+ *             such band;
+ *   OFF       beyond: the rule is broken. */
+enum igmpx_slack { IGMPX_ON_TIME, IGMPX_GRANULAR, IGMPX_OFF };
+enum igmpx_slack igmpx_timer_slack(uint64_t gap_us, uint64_t interval_us, uint64_t tol_us);
 
 struct igmpx_link;
 

@@ -106,6 +106,10 @@ void run_timing_judge(struct run *r)
 	cfg.query_response_ds = (unsigned)(r->p->query_response_interval * 10 + 0.5);
 	cfg.lmqi_ds = (unsigned)(r->p->lmqi * 10 + 0.5);
 	cfg.startup_ds = (unsigned)(r->p->sqi * 10 + 0.5);
+	/* A profile that starts the router does so with the link watched: its
+	 * first query is its start.  One running all along shows no start. */
+	cfg.configured = true;
+	cfg.starts_seen = r->p->start[0] != '\0';
 	if (!(l = igmpx_link_new(&cfg)))
 		return;
 	for (guint i = 0; i <= r->frames->len; i++) {
