@@ -177,7 +177,7 @@ static enum igmpx_rule useq_rule(const struct tq_useq *u)
 {
 	return u->version == 2 ? IGMPX_RULE_v2_unsolicited_count
 	       : u->rv_shown   ? IGMPX_RULE_unsolicited_count
-			       : IGMPX_RULE_unsolicited_count_default;
+			       : IGMPX_RULE_unsolicited_default;
 }
 
 static void useq_judge(struct tq_out *o, const struct tq_useq *u)
