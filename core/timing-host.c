@@ -265,13 +265,15 @@ static void lmq_trigger(struct tq_out *o, uint32_t group, int version)
 	m->trig_frame = o->frame;
 	m->trig_t = o->t;
 	m->qversion = q->version;
-	/* RFC 9776 §8.9: LMQC defaults to RV, advertised as QRV (§4.1.6).  A
-	 * v1/v2 querier advertises no RV, which may be configured as low as 1
-	 * (RFC 2236 §8.1: SHOULD NOT be one): then at least one query. */
-	m->lmqc = q->version == 3 ? (q->qrv ? q->qrv : l->cfg.robustness) : 0;
-	/* LMQC is configured apart from RV (§8.9 gives RV as its default
-	 * only): a capture never shows it. */
+	/* RFC 9776 §8.9 (RFC 2236 §8.9): LMQC defaults to RV, advertised as
+	 * QRV (§4.1.6) by a v3 querier, by none of older ones.  LMQC itself
+	 * is configured apart and a capture never shows it: judged against
+	 * the default it is a fact (lmq_count_default).  A harness profile
+	 * states the v3 querier's; for a v1/v2 one it judges only that at
+	 * least one query comes. */
 	m->lmqc_shown = l->cfg.configured;
+	m->lmqc = q->version == 3 ? (q->qrv ? q->qrv : l->cfg.robustness)
+		  : m->lmqc_shown ? 0 : l->cfg.robustness;
 }
 
 /* AMBIGUOUS (lmq_max_resp): RFC 9776 §8.8 defines LMQI as the Max Response
