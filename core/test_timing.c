@@ -404,6 +404,22 @@ static void test_compat(void)
 	CHECK(count(IGMPX_RULE_older_host, 0) == 0, "no older host under a v1 querier");
 	CHECK(evs[3].response_to == 1, "v1 report answers the v1 query");
 
+	/* A TO_IN{} retransmission is Send Q(G) again: the querier sends
+	 * another query at once, and the next keeps either schedule (the
+	 * Linux bridge: queries at 0, 0.03 and 1.0 s after the leave). */
+	start(0);
+	v3query(0, R1, 0, 100, 2, 125);
+	v3report(1, H1, 2, G1, 0);
+	v3report(20, H1, 3, G1, 0);
+	v3query(20, R1, G1, 10, 2, 125);
+	v3report(20.03, H1, 3, G1, 0);
+	v3query(20.03, R1, G1, 10, 2, 125);
+	v3query(21.01, R1, G1, 10, 2, 125);
+	finish(40);
+	CHECK(nfound == 0, "repeated leave, repeated query: %zu findings", nfound);
+	if (nfound)
+		dump();
+
 	/* Under a v3 querier both are older hosts (§7.3.2), once per group. */
 	start(0);
 	v3query(1, R1, 0, 100, 2, 125);

@@ -253,7 +253,16 @@ static void lmq_trigger(struct tq_out *o, uint32_t group, int version)
 	uint64_t gmi = (uint64_t)tq_rv(l, o->t) * tq_qi_s(l, o->t) * US_PER_S +
 		       2 * (uint64_t)l->cfg.query_response_ds * 100 * US_PER_MS;
 
-	if (!q || !g || !g->report_t || o->t - g->report_t > gmi || lmq_find(l, group))
+	if ((m = lmq_find(l, group))) {
+		/* A repeated leave (a TO_IN{} retransmission) during the
+		 * sequence is Send Q(G) again (Table 9): the querier may send
+		 * another query at once and schedule its LMQC - 1 anew
+		 * (§6.6.3.1), as the Linux bridge does. */
+		if (q && m->querier == q->addr && m->count)
+			m->retrig = true, m->retrig_t = o->t;
+		return;
+	}
+	if (!q || !g || !g->report_t || o->t - g->report_t > gmi)
 		return;
 	if (old_host_present(l, g->v1_host_t, o->t) ||
 	    (version == 3 && old_host_present(l, g->v2_host_t, o->t)))
@@ -300,6 +309,15 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 	gap = o->t - m->last_t;
 	if (m->count && gap <= SAME_ROUND_US + tol && s != m->last_s)
 		return;
+	if (m->retrig && o->t - m->retrig_t <= (uint64_t)m->max_resp_ms * US_PER_MS / 2 + tol) {
+		/* The immediate query of a repeated Send Q(G): a new round of
+		 * LMQC from here.  The next one may keep either schedule. */
+		m->retrig = false;
+		m->alt_t = m->last_t;
+		m->count = 1;
+		m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
+		return;
+	}
 	if (++m->count == 1) {
 		m->first_frame = o->frame, m->max_resp_ms = mrt;
 	} else {
@@ -309,7 +327,8 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 				"last member query %u for %s has Max Resp Time %s s, the first "
 				"%s s", m->count, tq_ip4(group, g),
 				tq_s1((uint64_t)mrt * US_PER_MS), tq_s1(lmqi));
-		if (igmpx_timer_slack(gap, lmqi, tol) == IGMPX_OFF)
+		if (igmpx_timer_slack(gap, lmqi, tol) == IGMPX_OFF &&
+		    (!m->alt_t || igmpx_timer_slack(o->t - m->alt_t, lmqi, tol) == IGMPX_OFF))
 			tq_emit(o, IGMPX_RULE_lmq_interval, o->frame,
 				"last member query %s s after the previous, Last Member "
 				"Query Interval %s s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
@@ -320,7 +339,7 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 			o->frame, "last member query %u for %s after a leave: Last Member "
 			"Query Count is %u (%s)", m->count, tq_ip4(group, g), m->lmqc,
 			m->lmqc_shown ? "configured" : "its default, the querier's RV");
-	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
+	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s, m->alt_t = 0;
 }
 
 /* When the sequence is over: judged once its next query is well overdue. */

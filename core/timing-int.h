@@ -59,6 +59,9 @@ struct tq_lmq {
 	int last_s;
 	unsigned max_resp_ms;      /* of the first query: the querier's LMQI */
 	bool report_seen;          /* a report for the group came meanwhile */
+	bool retrig;               /* a repeated leave since the latest query */
+	uint64_t retrig_t;         /* its time */
+	uint64_t alt_t;            /* the round before a repeated leave's query (0: none) */
 };
 
 /* An unsolicited report and its retransmissions (RFC 9776 §5.1, RFC 2236 §3). */
