@@ -151,7 +151,8 @@ static void check_record(struct ck *c, const struct igmpx_v3_record *r, unsigned
 {
 	if (r->type < 1 || r->type > 6)
 		ck_emit(c, IGMPX_RULE_record_type, G(r->off), 1,
-			"record %u of type %u, must be 1 to 6 (receivers ignore it)", idx, r->type);
+			"record %u of type %u, not one IGMPv3 defines (1 to 6): receivers ignore it",
+			idx, r->type);
 	if (r->aux_len)
 		ck_emit(c, IGMPX_RULE_aux_data, G(r->off + 1), 1,
 			"record %u Aux Data Len %u, must be 0", idx, r->aux_len);
