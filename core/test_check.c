@@ -210,10 +210,55 @@ static void c_mrd_dst(struct tb *t, int bad)
 	t->ip.dst = bad ? ALL_ROUTERS : SNOOPERS;
 	igmpx_build_mrd_short(&t->w, IGMPX_T_MRD_TERM, 0);
 }
+/* A bad checksum, one case per document that states it. */
 static void c_checksum(struct tb *t, int bad)
+{
+	igmpx_build_v3_query(&t->w, 100, 0, 0, 0, 2, 125, 0, NULL, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v3_report_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = ALL_V3;
+	igmpx_build_v3_report(&t->w, 0, 0, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v2_checksum(struct tb *t, int bad)
 {
 	t->ip.dst = G1;
 	v12(t, IGMPX_T_V2_REPORT, 0, G1);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v1_checksum(struct tb *t, int bad)
+{
+	t->ip.router_alert = false;
+	v12(t, IGMPX_T_QUERY, 0, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v0_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = ROUTER;
+	t->ip.src = HOST;
+	t->ip.router_alert = false;
+	t->ip.tos = 0;
+	igmpx_build_v0(&t->w, IGMPX_T_V0_JOIN_REQ, 0, 7, G1, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_mrd_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = SNOOPERS;
+	igmpx_build_mrd_adv(&t->w, 20, 125, 2);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_rgmp_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = RGMP_DST;
+	v12(t, IGMPX_T_RGMP_HELLO, 0, 0);
 	if (bad)
 		t->checksum = 0xbad0;
 }
@@ -470,6 +515,12 @@ static const struct rcase cases[] = {
 	RC(v1_query_dst, v1_query_dst, 16, 4),
 	RC(mrd_dst, mrd_dst, 16, 4),
 	RC(checksum, checksum, IGMP + 2, 2),
+	RC(v3_report_checksum, v3_report_checksum, IGMP + 2, 2),
+	RC(v2_checksum, v2_checksum, IGMP + 2, 2),
+	RC(v1_checksum, v1_checksum, 20 + 2, 2),
+	RC(v0_checksum, v0_checksum, 20 + 2, 2),
+	RC(mrd_checksum, mrd_checksum, IGMP + 2, 2),
+	RC(rgmp_checksum, rgmp_checksum, IGMP + 2, 2),
 	RC(query_length, query_length, IGMP, 10),
 	RC(truncated, truncated, IGMP, 6),
 	RC(query_nsrc, v3_query_nsrc, IGMP + 10, 2),
