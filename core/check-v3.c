@@ -127,6 +127,21 @@ void ck_v3_query(struct ck *c)
 		ck_emit(c, IGMPX_RULE_v3_query_flags, G(IGMPX_OFF_Q_FLAGS), 1,
 			"query Flags 0x%x set (bit 0 is E, Extension, RFC 9279; the others are "
 			"unassigned, RFC 9778)", flags >> 4);
+	/* §8.1: the Robustness Variable SHOULD NOT be one; QRV 0 says it is
+	 * above 7 (§4.1.6). */
+	if (ck_u8(c, IGMPX_OFF_Q_FLAGS, &flags) && (flags & 7) == 1)
+		ck_emit(c, IGMPX_RULE_query_qrv_one, G(IGMPX_OFF_Q_FLAGS), 1,
+			"QRV 1: the querier's Robustness Variable is 1, should not be");
+	/* §8.14.2: the Query Interval MUST be at least the Max Response Time of
+	 * General Queries; a QQIC of 0 gives no Query Interval (§4.1.7). */
+	uint8_t mrc, qqic;
+	if (has_group && g == 0 && ck_u8(c, IGMPX_OFF_CODE, &mrc) &&
+	    ck_u8(c, IGMPX_OFF_Q_QQIC, &qqic) && qqic &&
+	    igmpx_code_decode(mrc) > 10u * igmpx_code_decode(qqic))
+		ck_emit(c, IGMPX_RULE_query_mrt_qqi, G(IGMPX_OFF_CODE), 1,
+			"General Query with Max Response Time %u.%u s, longer than the Query "
+			"Interval of %u s its QQIC 0x%02x gives", igmpx_code_decode(mrc) / 10,
+			igmpx_code_decode(mrc) % 10, igmpx_code_decode(qqic), qqic);
 	if (!ck_u16(c, IGMPX_OFF_Q_NSRC, &nsrc))
 		return;
 	if (has_group && g == 0 && nsrc > 0)
@@ -151,7 +166,8 @@ static void check_record(struct ck *c, const struct igmpx_v3_record *r, unsigned
 {
 	if (r->type < 1 || r->type > 6)
 		ck_emit(c, IGMPX_RULE_record_type, G(r->off), 1,
-			"record %u of type %u, must be 1 to 6 (receivers ignore it)", idx, r->type);
+			"record %u of type %u, not one IGMPv3 defines (1 to 6): receivers ignore it",
+			idx, r->type);
 	if (r->aux_len)
 		ck_emit(c, IGMPX_RULE_aux_data, G(r->off + 1), 1,
 			"record %u Aux Data Len %u, must be 0", idx, r->aux_len);

@@ -210,12 +210,68 @@ static void c_mrd_dst(struct tb *t, int bad)
 	t->ip.dst = bad ? ALL_ROUTERS : SNOOPERS;
 	igmpx_build_mrd_short(&t->w, IGMPX_T_MRD_TERM, 0);
 }
+/* A bad checksum, one case per document that states it. */
 static void c_checksum(struct tb *t, int bad)
+{
+	igmpx_build_v3_query(&t->w, 100, 0, 0, 0, 2, 125, 0, NULL, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v3_report_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = ALL_V3;
+	igmpx_build_v3_report(&t->w, 0, 0, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v2_checksum(struct tb *t, int bad)
 {
 	t->ip.dst = G1;
 	v12(t, IGMPX_T_V2_REPORT, 0, G1);
 	if (bad)
 		t->checksum = 0xbad0;
+}
+static void c_v1_checksum(struct tb *t, int bad)
+{
+	t->ip.router_alert = false;
+	v12(t, IGMPX_T_QUERY, 0, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_v0_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = ROUTER;
+	t->ip.src = HOST;
+	t->ip.router_alert = false;
+	t->ip.tos = 0;
+	igmpx_build_v0(&t->w, IGMPX_T_V0_JOIN_REQ, 0, 7, G1, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_mrd_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = SNOOPERS;
+	igmpx_build_mrd_adv(&t->w, 20, 125, 2);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+static void c_rgmp_checksum(struct tb *t, int bad)
+{
+	t->ip.dst = RGMP_DST;
+	v12(t, IGMPX_T_RGMP_HELLO, 0, 0);
+	if (bad)
+		t->checksum = 0xbad0;
+}
+/* §8.14.2: MRC 0x8c is (0xc | 0x10) << 3 = 224 tenths, 22.4 s, above a QQI of
+ * 20 s; the twin's QQI is 30 s.  A group query, a QQIC of 0 and a Max
+ * Response Time equal to the QQI are each no finding (test_query_timers). */
+static void c_query_mrt_qqi(struct tb *t, int bad)
+{
+	igmpx_build_v3_query(&t->w, 0x8c, 0, 0, 0, 2, bad ? 20 : 30, 0, NULL, 0);
+}
+static void c_query_qrv_one(struct tb *t, int bad)
+{
+	igmpx_build_v3_query(&t->w, 100, 0, 0, 0, bad ? 1 : 2, 125, 0, NULL, 0);
 }
 static void c_query_length(struct tb *t, int bad)
 {
@@ -470,6 +526,12 @@ static const struct rcase cases[] = {
 	RC(v1_query_dst, v1_query_dst, 16, 4),
 	RC(mrd_dst, mrd_dst, 16, 4),
 	RC(checksum, checksum, IGMP + 2, 2),
+	RC(v3_report_checksum, v3_report_checksum, IGMP + 2, 2),
+	RC(v2_checksum, v2_checksum, IGMP + 2, 2),
+	RC(v1_checksum, v1_checksum, 20 + 2, 2),
+	RC(v0_checksum, v0_checksum, 20 + 2, 2),
+	RC(mrd_checksum, mrd_checksum, IGMP + 2, 2),
+	RC(rgmp_checksum, rgmp_checksum, IGMP + 2, 2),
 	RC(query_length, query_length, IGMP, 10),
 	RC(truncated, truncated, IGMP, 6),
 	RC(query_nsrc, v3_query_nsrc, IGMP + 10, 2),
@@ -509,6 +571,8 @@ static const struct rcase cases[] = {
 	RC(aux_data, aux_data, IGMP + 9, 1),
 	RC(allow_empty, allow_block_empty, IGMP + 10, 2),
 	RC(ssm_exclude, ssm_exclude, IGMP + 8, 1),
+	RC(query_mrt_qqi, query_mrt_qqi, IGMP + 1, 1),
+	RC(query_qrv_one, query_qrv_one, IGMP + 8, 1),
 };
 
 static size_t build_case(const struct rcase *rc, int bad, uint8_t *out, size_t cap)
@@ -603,6 +667,33 @@ static void test_texts(void)
 
 /* Every repeat of a long list is found once, against its first listing:
  * 240 sources, 80 addresses each listed three times. */
+/* What §8.14.2 and §8.1 allow is no finding: a Group-Specific Query's Max
+ * Response Time (LMQI) above its QQI, a QQIC of 0 (no Query Interval,
+ * §4.1.7), a Max Response Time equal to the QQI, QRV 0 (above 7, §4.1.6). */
+static void test_query_timers(void)
+{
+	static const struct { uint8_t mrc; uint32_t group; uint8_t qrv, qqic; } ok[] = {
+		{ 0x8c, G1, 2, 20 }, { 0xff, 0, 2, 0 }, { 100, 0, 2, 10 }, { 100, 0, 0, 125 },
+		{ 0x8c, 0, 2, 0x81 },   /* QQIC 0x81: (1 | 0x10) << 3 = 136 s */
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct tb t;
+		uint8_t pkt[256];
+		struct igmpx_finding f[MAXF];
+		memset(&t, 0, sizeof(t));
+		igmpx_ipv4_defaults(&t.ip, ROUTER, ok[i].group ? ok[i].group : ALL_SYSTEMS);
+		igmpx_wbuf_init(&t.w, t.msg, sizeof(t.msg));
+		t.checksum = -1;
+		igmpx_build_v3_query(&t.w, ok[i].mrc, ok[i].group, 0, 0, ok[i].qrv, ok[i].qqic, 0,
+				     NULL, 0);
+		size_t len = tb_build(&t, pkt, sizeof(pkt));
+		size_t n = check_exact(pkt, len, NULL, f, MAXF);
+		CHECK(n == 0, "query timers %zu: %zu finding(s)", i, n);
+		if (n)
+			print_findings(f, n);
+	}
+}
+
 static void test_many_duplicates(void)
 {
 	uint32_t s[240];
@@ -738,6 +829,7 @@ int main(void)
 {
 	test_rule_cases();
 	test_texts();
+	test_query_timers();
 	test_many_duplicates();
 	test_cuts();
 	test_order_and_bound();
