@@ -237,11 +237,15 @@ static void test_proxy_queries(void)
 }
 
 /* RFC 9776 §8.2, §8.6, §8.7: QQI 20 s, startup 2 queries 5 s apart, in
- * a capture that shows the querier start (cfg.starts_seen). */
+ * a capture that shows the querier start (cfg.starts_seen), with the
+ * Startup Query Count and Interval known (cfg.configured, a harness
+ * profile); unknown, the same startup is judged against the defaults, a
+ * fact. */
 static void test_intervals(void)
 {
 	const double good[] = { 0, 5, 25, 45, 65 }, bad[] = { 0, 8, 28, 48, 63 };
 	starts_seen = true;
+	configured = true;
 	for (int b = 0; b <= 1; b++) {
 		start(0);
 		for (int i = 0; i < 5; i++)
@@ -268,6 +272,13 @@ static void test_intervals(void)
 	v3query(5, R1, 0, 100, 2, 20);
 	v3query(10, R1, 0, 100, 2, 20);
 	CHECK(count(IGMPX_RULE_startup_queries, 3) == 1, "startup count");
+	configured = false;
+	start(0);
+	v3query(0, R1, 0, 100, 2, 20);
+	v3query(5, R1, 0, 100, 2, 20);
+	v3query(10, R1, 0, 100, 2, 20);
+	CHECK(count(IGMPX_RULE_startup_default, 3) == 1 && count(IGMPX_RULE_startup_queries, 0) == 0,
+	      "startup count against the defaults: a fact");
 	/* Shown as a start by time: the link heard for more than QI + QI/8
 	 * before the querier's first query. */
 	starts_seen = false;
@@ -275,7 +286,7 @@ static void test_intervals(void)
 	v3report(0, H1, 2, G1, 0);
 	for (int i = 0; i < 4; i++)
 		v3query(30 + bad[i], R1, 0, 100, 2, 20);
-	CHECK(count(IGMPX_RULE_startup_queries, 3) == 1, "start shown by the quiet before");
+	CHECK(count(IGMPX_RULE_startup_default, 3) == 1, "start shown by the quiet before");
 	/* A capture that begins with the querier's first query does not show
 	 * its start: a short first gap may be a startup, judged by neither
 	 * rule; one of QI ends the doubt. */
@@ -299,8 +310,8 @@ static void test_intervals(void)
 	const double v2[] = { 0, 60, 120, 180, 270, 360 };
 	for (int i = 0; i < 6; i++)
 		v12(v2[i], R1, IGMPX_T_QUERY, 100, 0);
-	CHECK(count(IGMPX_RULE_query_interval, 0) == 1 &&
-	      count(IGMPX_RULE_query_interval, 5) == 1, "v2 interval not kept");
+	CHECK(count(IGMPX_RULE_v2_query_interval, 0) == 1 &&
+	      count(IGMPX_RULE_v2_query_interval, 5) == 1, "v2 interval not kept");
 }
 
 /* igmpx_timer_slack: the band the dissector and the harness share. */

@@ -231,6 +231,12 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 
 /* ---- Last member queries (RFC 9776 §6.6.3, §8.8; RFC 2236 §3) ------------------ */
 
+/* An IGMPv1 or v2 querier's last member queries are RFC 2236 §3's rule. */
+static enum igmpx_rule lmq_rule(const struct tq_lmq *m, enum igmpx_rule v3)
+{
+	return m->qversion <= 2 ? IGMPX_RULE_v2_lmq : v3;
+}
+
 static struct tq_lmq *lmq_find(struct igmpx_link *l, uint32_t group)
 {
 	for (size_t i = 0; i < l->n_lmqs; i++)
@@ -329,13 +335,13 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 				tq_s1((uint64_t)mrt * US_PER_MS), tq_s1(lmqi));
 		if (igmpx_timer_slack(gap, lmqi, tol) == IGMPX_OFF &&
 		    (!m->alt_t || igmpx_timer_slack(o->t - m->alt_t, lmqi, tol) == IGMPX_OFF))
-			tq_emit(o, IGMPX_RULE_lmq_interval, o->frame,
+			tq_emit(o, lmq_rule(m, IGMPX_RULE_lmq_interval), o->frame,
 				"last member query %s s after the previous, Last Member "
 				"Query Interval %s s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
 				tq_s1(lmqi), o->l->cfg.tolerance_ms);
 	}
 	if (m->lmqc && m->count == m->lmqc + 1)
-		tq_emit(o, m->lmqc_shown ? IGMPX_RULE_lmq_count : IGMPX_RULE_lmq_count_default,
+		tq_emit(o, m->lmqc_shown ? lmq_rule(m, IGMPX_RULE_lmq_count) : IGMPX_RULE_lmq_count_default,
 			o->frame, "last member query %u for %s after a leave: Last Member "
 			"Query Count is %u (%s)", m->count, tq_ip4(group, g), m->lmqc,
 			m->lmqc_shown ? "configured" : "its default, the querier's RV");
@@ -357,7 +363,7 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 		uint64_t due = (uint64_t)n * l->cfg.lmqi_ds * 100 * US_PER_MS + tol;
 		if (now - m->trig_t <= due)
 			return false;
-		tq_emit(o, IGMPX_RULE_lmq_count, m->trig_frame,
+		tq_emit(o, lmq_rule(m, IGMPX_RULE_lmq_count), m->trig_frame,
 			"no group-specific query for %s from querier %s within %s s of the leave",
 			tq_ip4(m->group, g), tq_ip4(m->querier, q),
 			tq_s(due));
@@ -371,7 +377,7 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 	 * state; RFC 9776 §6.6.3.1 schedules the LMQC - 1 retransmissions
 	 * regardless (a report only sets S in them). */
 	if (m->lmqc && m->count < m->lmqc && !(m->report_seen && m->qversion <= 2))
-		tq_emit(o, m->lmqc_shown ? IGMPX_RULE_lmq_count : IGMPX_RULE_lmq_count_default,
+		tq_emit(o, m->lmqc_shown ? lmq_rule(m, IGMPX_RULE_lmq_count) : IGMPX_RULE_lmq_count_default,
 			m->first_frame, "%u last member quer%s for %s after the leave, Last "
 			"Member Query Count %u (%s)", m->count, m->count == 1 ? "y" : "ies",
 			tq_ip4(m->group, g), m->lmqc,

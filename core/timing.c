@@ -310,6 +310,13 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 	uint64_t sqi = o->l->cfg.startup_ds ? (uint64_t)o->l->cfg.startup_ds * US_PER_S / 10 : qi / 4;
 	uint64_t tol = tq_tol(o->l);
 	unsigned sqc = querier_rv(o->l, q);
+	/* The Startup Query Count and Interval are configured, and a capture
+	 * shows neither (RV and QI/4 are their defaults, §8.6, §8.7): judged
+	 * against the defaults a startup is a fact.  A harness profile states
+	 * them; it judges an IGMPv2 router's startup by its cases alone. */
+	enum igmpx_rule rule = !o->l->cfg.configured ? IGMPX_RULE_startup_default
+			       : q->version == 3     ? IGMPX_RULE_startup_queries
+						     : IGMPX_RULE_COUNT;
 
 	if (q->startup == 0 || q->n_gq > sqc)
 		return false;
@@ -323,8 +330,8 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 		return false;
 	}
 	if (q->n_gq < sqc) {
-		if (igmpx_timer_slack(gap, sqi, tol) == IGMPX_OFF)
-			tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
+		if (igmpx_timer_slack(gap, sqi, tol) == IGMPX_OFF && rule != IGMPX_RULE_COUNT)
+			tq_emit(o, rule, o->frame,
 				"startup General Query %u of %u comes %s s after the previous, "
 				"Startup Query Interval %s%s s (tolerance %u ms)", q->n_gq + 1, sqc,
 				tq_s(gap), o->l->cfg.startup_ds ? "" : "QI/4 = ", tq_s(sqi),
@@ -332,9 +339,10 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 		return true;
 	}
 	if (igmpx_timer_slack(gap, sqi, tol) != IGMPX_OFF) {
-		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
-			"General Query %u at the Startup Query Interval %s s: more than the "
-			"Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
+		if (rule != IGMPX_RULE_COUNT)
+			tq_emit(o, rule, o->frame,
+				"General Query %u at the Startup Query Interval %s s: more than "
+				"the Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
 		return true;
 	}
 	return false;
@@ -369,7 +377,7 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 		return;
 	}
 	if (q->prev_gap && igmpx_timer_slack(gap, q->prev_gap, tq_tol(o->l)) == IGMPX_OFF)
-		tq_emit(o, IGMPX_RULE_query_interval, o->frame,
+		tq_emit(o, IGMPX_RULE_v2_query_interval, o->frame,
 			"IGMPv%d General Query of %s %s s after the previous, the one before "
 			"%s s after its own: no Query Interval kept (tolerance %u ms)",
 			q->version, tq_ip4(q->addr, a), tq_s(gap), tq_s(q->prev_gap),
