@@ -81,7 +81,6 @@ static bool querier_rule(enum igmpx_rule rule)
 	case IGMPX_RULE_lmq_count:
 	case IGMPX_RULE_lmq_interval:
 	case IGMPX_RULE_lmq_max_resp:
-	case IGMPX_RULE_v2_query_interval:
 	case IGMPX_RULE_v2_lmq:
 		return true;
 	default:
