@@ -25,6 +25,12 @@ static int group_of(enum igmpx_rule r)
 {
 	switch (r) {
 	case IGMPX_RULE_checksum:
+	case IGMPX_RULE_v3_report_checksum:
+	case IGMPX_RULE_v2_checksum:
+	case IGMPX_RULE_v1_checksum:
+	case IGMPX_RULE_v0_checksum:
+	case IGMPX_RULE_mrd_checksum:
+	case IGMPX_RULE_rgmp_checksum:
 		return PI_CHECKSUM;
 	default:
 		return igmpx_rules[r].severity == IGMPX_SEV_ERROR ? PI_MALFORMED : PI_PROTOCOL;
