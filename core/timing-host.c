@@ -56,6 +56,9 @@ static void older_host(struct tq_out *o, const struct tq_pkt *p, uint32_t group,
 	seen = version == 1 ? &g->v1_host_t : &g->v2_host_t;
 	if (q && q->version > version && !old_host_present(o->l, *seen, o->t))
 		tq_emit(o, IGMPX_RULE_older_host, o->frame,
+			version == 1 ? "IGMPv1 host for the group: routers run it in IGMPv1 compatibility mode"
+			             : "IGMPv2 host for the group: routers run it in IGMPv2 compatibility mode",
+			NULL,
 			"IGMPv%d host %s for group %s: routers run the group in IGMPv%d "
 			"compatibility mode", version, tq_ip4(p->src, a), tq_ip4(group, b), version);
 	*seen = o->t;
@@ -102,7 +105,9 @@ static bool link_answer(struct tq_out *o, const struct tq_query *q, int version,
 	ev->response_time_us = delay;
 	if (version >= 2 && delay > mrt + tq_tol(o->l))
 		tq_emit(o, version == 3 ? IGMPX_RULE_report_late : IGMPX_RULE_v2_report_late,
-			o->frame, "report %s s after the query it answers, Max Resp Time %s s "
+			o->frame, "report later than the Max Resp Time of the query it answers",
+			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = delay, .limit_us = mrt),
+			"report %s s after the query it answers, Max Resp Time %s s "
 			"(tolerance %u ms)", tq_s(delay), tq_s1(mrt),
 			o->l->cfg.tolerance_ms);
 	return true;
@@ -142,6 +147,19 @@ static int host_mode(const struct igmpx_link *l, uint64_t t, uint32_t *frame, ui
 	return 3;
 }
 
+/* The stable text of compat_mode for a report of version in mode. */
+static const char *compat_text(int version, int mode)
+{
+	if (version == 2)
+		return "IGMPv2 report while Host Compatibility Mode is IGMPv1 (an IGMPv1 query "
+		       "within the Older Version Querier Present Interval)";
+	if (mode == 1)
+		return "IGMPv3 report while Host Compatibility Mode is IGMPv1 (an IGMPv1 query "
+		       "within the Older Version Querier Present Interval)";
+	return "IGMPv3 report while Host Compatibility Mode is IGMPv2 (an IGMPv2 query "
+	       "within the Older Version Querier Present Interval)";
+}
+
 static void check_mode(struct tq_out *o, int version)
 {
 	uint32_t frame = 0;
@@ -151,6 +169,9 @@ static void check_mode(struct tq_out *o, int version)
 	if (version <= mode)
 		return;
 	tq_emit(o, IGMPX_RULE_compat_mode, o->frame,
+		compat_text(version, mode),
+		TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap,
+		   .limit_us = ovqpi_us(o->l, mode == 1 ? 10000 : o->l->v2q_mrt_ms)),
 		"IGMPv%d report %s s after an IGMPv%d query: Host Compatibility "
 		"Mode is IGMPv%d for the Older Version Querier Present Interval %s s",
 		version, tq_s(gap), mode, mode,
@@ -176,7 +197,13 @@ static void useq_judge(struct tq_out *o, const struct tq_useq *u)
 	if (u->count >= u->min)
 		return;
 	tq_emit(o, u->version == 3 ? IGMPX_RULE_unsolicited_count : IGMPX_RULE_v2_unsolicited_count,
-		u->first_frame, "state change for %s sent %u time%s in %s s, expected %u%s "
+		u->first_frame, u->version == 3 ?
+		"state change sent fewer times than the Robustness Variable within its "
+		"retransmission window" : "unsolicited report not repeated within its window",
+		TV(.has = IGMPX_TV_TIME | IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP,
+		   .time_us = u->end_t - u->first_t, .count = u->count, .expect = u->min,
+		   .group = u->group),
+		"state change for %s sent %u time%s in %s s, expected %u%s "
 		"(tolerance %u ms)", tq_ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
 		tq_s(u->end_t - u->first_t), u->min, u->max > u->min ? " or more" : "",
 		o->l->cfg.tolerance_ms);
@@ -200,7 +227,11 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 		if (++u->count > u->max && !u->over_told) {
 			u->over_told = true;
 			tq_emit(o, v == 3 ? IGMPX_RULE_unsolicited_count :
-				IGMPX_RULE_v2_unsolicited_count, o->frame,
+				IGMPX_RULE_v2_unsolicited_count, o->frame, v == 3 ?
+				"state change sent more times than the Robustness Variable" :
+				"unsolicited report repeated more than twice",
+				TV(.has = IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP,
+				   .count = u->count, .expect = u->max, .group = group),
 				"state change for %s sent %u times, expected %s%u",
 				tq_ip4(group, g), u->count, v == 3 ? "" : "at most ",
 				u->max);
@@ -289,17 +320,28 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 		lmqi = (uint64_t)m->max_resp_ms * US_PER_MS;
 		if (mrt != m->max_resp_ms)
 			tq_emit(o, IGMPX_RULE_lmq_max_resp, o->frame,
+				"last member query with another Max Resp Time than the first of its sequence",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_COUNT | IGMPX_TV_GROUP,
+				   .time_us = (uint64_t)mrt * US_PER_MS, .limit_us = lmqi, .count = m->count,
+				   .group = group),
 				"last member query %u for %s has Max Resp Time %s s, the first "
 				"%s s", m->count, tq_ip4(group, g),
 				tq_s1((uint64_t)mrt * US_PER_MS), tq_s1(lmqi));
 		if (tq_diff(gap, lmqi) > tol)
 			tq_emit(o, IGMPX_RULE_lmq_interval, o->frame,
+				"last member query not one Last Member Query Interval (its Max Resp "
+				"Time) after the previous",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap, .limit_us = lmqi),
 				"last member query %s s after the previous, Last Member "
 				"Query Interval %s s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
 				tq_s1(lmqi), o->l->cfg.tolerance_ms);
 	}
 	if (m->lmqc && m->count == m->lmqc + 1)
 		tq_emit(o, IGMPX_RULE_lmq_count, o->frame,
+			"last member queries after a leave beyond the Last Member Query Count "
+			"(the querier's QRV)",
+			TV(.has = IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP, .count = m->count,
+			   .expect = m->lmqc, .group = group),
 			"last member query %u for %s after a leave: Last Member "
 			"Query Count is %u (the querier's QRV)", m->count, tq_ip4(group, g),
 			m->lmqc);
@@ -322,6 +364,10 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 		if (now - m->trig_t <= due)
 			return false;
 		tq_emit(o, IGMPX_RULE_lmq_count, m->trig_frame,
+			"no group-specific query from the querier within the Last Member Query "
+			"Time after the leave",
+			TV(.has = IGMPX_TV_LIMIT | IGMPX_TV_GROUP | IGMPX_TV_ROUTER, .limit_us = due,
+			   .group = m->group, .router = m->querier),
 			"no group-specific query for %s from querier %s within %s s of the leave",
 			tq_ip4(m->group, g), tq_ip4(m->querier, q),
 			tq_s(due));
@@ -336,6 +382,10 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 	 * regardless (a report only sets S in them). */
 	if (m->lmqc && m->count < m->lmqc && !(m->report_seen && m->qversion <= 2))
 		tq_emit(o, IGMPX_RULE_lmq_count, m->first_frame,
+			"fewer last member queries after the leave than the Last Member Query "
+			"Count (the querier's QRV)",
+			TV(.has = IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP, .count = m->count,
+			   .expect = m->lmqc, .group = m->group),
 			"%u last member quer%s for %s after the leave, Last Member "
 			"Query Count %u (the querier's QRV)", m->count, m->count == 1 ? "y" : "ies",
 			tq_ip4(m->group, g), m->lmqc);

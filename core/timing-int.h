@@ -131,8 +131,19 @@ struct tq_pkt {
 	struct igmpx_msg m;
 };
 
-void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* A finding: its stable text (a constant), the values it leaves out, and
+ * the full text with them (fmt; skipped with cfg.stable_only). */
+void tq_emit_full(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		  const struct igmpx_tvals *v, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void tq_emit_stable(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		    const struct igmpx_tvals *v);
+/* The arguments of the full text are not even computed with stable_only. */
+#define tq_emit(o, r, frame, stable, v, ...)                                        \
+	((o)->l->cfg.stable_only ? tq_emit_stable((o), (r), (frame), (stable), (v)) \
+				 : tq_emit_full((o), (r), (frame), (stable), (v), __VA_ARGS__))
+/* struct igmpx_tvals literals for tq_emit. */
+#define TV(...) (&(const struct igmpx_tvals){ __VA_ARGS__ })
 /* Grows a table by one zeroed entry; NULL when out of memory. */
 void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size);
 #define TQ_ADD(l, name) \

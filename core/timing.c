@@ -48,21 +48,46 @@ void igmpx_link_free(struct igmpx_link *link)
 
 /* ---- Helpers ---------------------------------------------------------------- */
 
-void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fmt, ...)
+static struct igmpx_tfinding *emit_at(struct tq_out *o, enum igmpx_rule r, uint32_t frame,
+				      const char *stable, const struct igmpx_tvals *v)
 {
-	if (o->n < o->max) {
-		struct igmpx_tfinding *f = &o->out[o->n];
-		va_list ap;
-		int k;
+	struct igmpx_tfinding *f;
 
-		f->rule = r;
-		f->frame = frame;
-		va_start(ap, fmt);
-		k = igmpx_text_vformat(f->text, sizeof(f->text), fmt, ap);
-		va_end(ap);
-		igmpx_rule_cite(f->text, sizeof(f->text), k, r);
+	if (o->n >= o->max) {
+		o->n++;
+		return NULL;
 	}
-	o->n++;
+	f = &o->out[o->n++];
+	f->rule = r;
+	f->frame = frame;
+	f->stable = stable;
+	if (v)
+		f->vals = *v;
+	else
+		memset(&f->vals, 0, sizeof(f->vals));
+	f->text[0] = 0;
+	return f;
+}
+
+void tq_emit_stable(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		    const struct igmpx_tvals *v)
+{
+	emit_at(o, r, frame, stable, v);
+}
+
+void tq_emit_full(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		  const struct igmpx_tvals *v, const char *fmt, ...)
+{
+	struct igmpx_tfinding *f = emit_at(o, r, frame, stable, v);
+	va_list ap;
+	int k;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	k = igmpx_text_vformat(f->text, sizeof(f->text), fmt, ap);
+	va_end(ap);
+	igmpx_rule_cite(f->text, sizeof(f->text), k, r);
 }
 
 void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size)
@@ -217,6 +242,8 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 	/* RFC 9776 §6.6.2: one querier per subnet is elected by address. */
 	if (others && elects(q))
 		tq_emit(o, IGMPX_RULE_queriers_several, o->frame,
+			"a router queries beside other routers on this link",
+			TV(.has = IGMPX_TV_COUNT, .count = (uint32_t)others),
 			"%s queries beside %zu other router%s on this link", tq_ip4(addr, a),
 			others, others == 1 ? "" : "s");
 	return q;
@@ -238,11 +265,19 @@ static void querier_election(struct tq_out *o, struct tq_querier *q)
 		if (gap + tq_tol(l) >= oqpi) {
 			low->absent = true;
 			tq_emit(o, IGMPX_RULE_querier_takeover, o->frame,
+				"a router queries after the Other Querier Present Interval of the "
+				"lower-addressed querier",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_ROUTER,
+				   .time_us = gap, .limit_us = oqpi, .router = low->addr),
 				"%s queries %s s after the last General Query of %s: "
 				"Other Querier Present Interval %s s", tq_ip4(q->addr, a), tq_s(gap),
 				tq_ip4(low->addr, b), tq_s(oqpi));
 		} else if (gap > ELECTION_GRACE_US + tq_tol(l)) {
 			tq_emit(o, IGMPX_RULE_querier_not_lowest, o->frame,
+				"General Query while a lower-addressed querier is present (within its "
+				"Other Querier Present Interval, after a grace of 1 s)",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_ROUTER,
+				   .time_us = gap, .limit_us = oqpi, .router = low->addr),
 				"General Query from %s %s s after one from lower-addressed %s, "
 				"whose Other Querier Present Interval is %s s "
 				"(grace 1 s, tolerance %u ms)", tq_ip4(q->addr, a), tq_s(gap),
@@ -285,6 +320,9 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 		return false;
 	if (q->n_gq < sqc && tq_diff(gap, sqi) > tol) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
+			"startup General Query not one Startup Query Interval after the previous",
+			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_COUNT | IGMPX_TV_EXPECT,
+			   .time_us = gap, .limit_us = sqi, .count = q->n_gq + 1, .expect = sqc),
 			"startup General Query %u of %u comes %s s after the previous, "
 			"Startup Query Interval %s%s s (tolerance %u ms)", q->n_gq + 1, sqc,
 			tq_s(gap), o->l->cfg.startup_ds ? "" : "QI/4 = ", tq_s(sqi),
@@ -293,6 +331,9 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 	}
 	if (q->n_gq == sqc && tq_diff(gap, sqi) <= tol) {
 		tq_emit(o, IGMPX_RULE_startup_queries, o->frame,
+			"General Query at the Startup Query Interval beyond the Startup Query Count",
+			TV(.has = IGMPX_TV_LIMIT | IGMPX_TV_COUNT | IGMPX_TV_EXPECT, .limit_us = sqi,
+			   .count = q->n_gq + 1, .expect = sqc),
 			"General Query %u at the Startup Query Interval %s s: more than the "
 			"Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
 		return true;
@@ -317,6 +358,9 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 		return;
 	if (tq_diff(gap, qi) > tq_tol(o->l))
 		tq_emit(o, IGMPX_RULE_query_interval, o->frame,
+			"General Query not one Query Interval (the QQI it advertised) after the "
+			"previous one of this querier",
+			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap, .limit_us = qi),
 			"General Query %s s after the previous one of this querier, "
 			"QQI %u s (tolerance %u ms)", tq_s(gap), q->qqi_s,
 			o->l->cfg.tolerance_ms);
@@ -340,6 +384,9 @@ static void older_querier(struct tq_out *o, struct tq_querier *q, const struct t
 	if (!q->told_older) {
 		q->told_older = true;
 		tq_emit(o, IGMPX_RULE_older_querier, o->frame,
+			p->m.version == 1 ? "IGMPv1 querier: hosts switch to IGMPv1 compatibility mode"
+			                  : "IGMPv2 querier: hosts switch to IGMPv2 compatibility mode",
+			NULL,
 			"IGMPv%d querier %s: hosts switch to IGMPv%d compatibility mode",
 			p->m.version, tq_ip4(p->src, a), p->m.version);
 	}
