@@ -246,6 +246,7 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 	u->min = v == 3 ? rv : 2;
 	u->max = v == 3 ? rv : 3;
 	u->end_t = o->t + rv * (v == 3 ? URI_V3_US : URI_V2_US) + tq_tol(l);
+	tq_due(&l->host_next_t, u->end_t);
 }
 
 /* ---- Last member queries (RFC 9776 §6.6.3, §8.8; RFC 2236 §3) ------------------ */
@@ -256,6 +257,18 @@ static struct tq_lmq *lmq_find(struct igmpx_link *l, uint32_t group)
 		if (l->lmqs[i].group == group)
 			return &l->lmqs[i];
 	return NULL;
+}
+
+/* The time after which lmq_over may close m: its first query overdue, or
+ * its next one (as lmq_over computes them). */
+static uint64_t lmq_deadline(const struct igmpx_link *l, const struct tq_lmq *m)
+{
+	uint64_t tol = tq_tol(l), lmqi = (uint64_t)m->max_resp_ms * US_PER_MS;
+	unsigned n = m->lmqc ? m->lmqc : l->cfg.robustness;
+
+	if (!m->count)
+		return m->trig_t + (uint64_t)n * l->cfg.lmqi_ds * 100 * US_PER_MS + tol;
+	return m->last_t + 2 * lmqi + tol;
 }
 
 /* A leave (v2) or TO_IN{} (v3: Send Q(G), RFC 9776 §6.4.2 Table 9) for a
@@ -288,6 +301,7 @@ static void lmq_trigger(struct tq_out *o, uint32_t group, int version)
 	 * v1/v2 querier advertises no RV, which may be configured as low as 1
 	 * (RFC 2236 §8.1: SHOULD NOT be one): then at least one query. */
 	m->lmqc = q->version == 3 ? (q->qrv ? q->qrv : l->cfg.robustness) : 0;
+	tq_due(&l->host_next_t, lmq_deadline(l, m));
 }
 
 /* AMBIGUOUS (lmq_max_resp): RFC 9776 §8.8 defines LMQI as the Max Response
@@ -346,6 +360,7 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 			"Query Count is %u (the querier's QRV)", m->count, tq_ip4(group, g),
 			m->lmqc);
 	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
+	tq_due(&o->l->host_next_t, lmq_deadline(o->l, m));
 }
 
 /* When the sequence is over: judged once its next query is well overdue. */
@@ -399,19 +414,28 @@ void tq_host_expire(struct tq_out *o, uint64_t now, bool at_end)
 	struct igmpx_link *l = o->l;
 
 	(void)at_end;
-	for (size_t i = 0; i < l->n_useqs;) {
-		if (now > l->useqs[i].end_t) {
-			useq_judge(o, &l->useqs[i]);
-			TQ_DEL(l, useqs, i);
-		} else {
-			i++;
+	/* No window closes before host_next_t: no scan (windows close at the
+	 * same packets as with one scan per packet). */
+	if (now > l->host_next_t) {
+		uint64_t next = UINT64_MAX;
+		for (size_t i = 0; i < l->n_useqs;) {
+			if (now > l->useqs[i].end_t) {
+				useq_judge(o, &l->useqs[i]);
+				TQ_DEL(l, useqs, i);
+			} else {
+				tq_due(&next, l->useqs[i].end_t);
+				i++;
+			}
 		}
-	}
-	for (size_t i = 0; i < l->n_lmqs;) {
-		if (lmq_over(o, &l->lmqs[i], now))
-			TQ_DEL(l, lmqs, i);
-		else
-			i++;
+		for (size_t i = 0; i < l->n_lmqs;) {
+			if (lmq_over(o, &l->lmqs[i], now)) {
+				TQ_DEL(l, lmqs, i);
+			} else {
+				tq_due(&next, lmq_deadline(l, &l->lmqs[i]));
+				i++;
+			}
+		}
+		l->host_next_t = next;
 	}
 	if (!l->n_members && !l->n_groups)
 		return;

@@ -101,6 +101,11 @@ struct igmpx_link {
 	 * ever get the time of the packet being fed, which never decreases):
 	 * until one could have expired, tq_host_expire skips the scan. */
 	uint64_t members_oldest, groups_oldest;
+	/* Lower bounds of the times the next useq or lmq window may close
+	 * (host_next_t) and the next querier or query may be pruned
+	 * (prune_next_t): before them, the per-packet scans are skipped.  A
+	 * new or changed entry lowers them (tq_due); a scan sets them anew. */
+	uint64_t host_next_t, prune_next_t;
 	/* RFC 9776 §7.2.1: the latest IGMPv1 Query / IGMPv2 General Query. */
 	uint64_t v1q_t, v2q_t;
 	uint32_t v1q_frame, v2q_frame;
@@ -172,6 +177,13 @@ unsigned tq_qi_s(const struct igmpx_link *l, uint64_t t);
  * Querier Present Interval (RFC 9776 §6.6.2); NULL if none. */
 struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t);
 const struct tq_query *tq_latest_query(const struct igmpx_link *l, uint32_t group);
+
+/* *next = min(*next, t). */
+static inline void tq_due(uint64_t *next, uint64_t t)
+{
+	if (t < *next)
+		*next = t;
+}
 
 /* timing-host.c */
 void tq_host_report(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_event *ev);

@@ -160,6 +160,20 @@ static uint64_t querier_oqpi_us(const struct igmpx_link *l, const struct tq_quer
 	       querier_qri_us(l, q) / 2;
 }
 
+/* When prune() may forget the querier (silent for twice its Other Querier
+ * Present Interval) and the query (older than the longest window a report
+ * is linked in; General Queries are kept). */
+static uint64_t querier_end(const struct igmpx_link *l, const struct tq_querier *q)
+{
+	return q->last_gq_t + 2 * querier_oqpi_us(l, q);
+}
+
+static uint64_t query_end(const struct tq_query *q)
+{
+	return q->group ? q->t + 2 * (uint64_t)q->max_resp_ms * US_PER_MS + 20 * US_PER_S
+			: UINT64_MAX;
+}
+
 /* RFC 4541 §2.1.1: a snooping switch's proxy queries, from 0.0.0.0, "must
  * not be included in the Querier election process". */
 static bool elects(const struct tq_querier *q)
@@ -218,6 +232,7 @@ static void remember_query(struct igmpx_link *l, uint32_t frame, uint64_t t,
 	q->version = p->m.version;
 	/* RFC 2236 §4, RFC 9776 §7.2.1: a v1 query's 0 means 10 s. */
 	q->max_resp_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
+	tq_due(&l->prune_next_t, query_end(q));
 }
 
 /* ---- Queriers --------------------------------------------------------------- */
@@ -413,6 +428,7 @@ static void general_query(struct tq_out *o, const struct tq_pkt *p, struct igmpx
 	q->qri_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
 	q->qrv = p->m.kind == IGMPX_K_V3_QUERY ? p->m.u.v3q.qrv : 0;
 	q->qqi_s = p->m.kind == IGMPX_K_V3_QUERY ? igmpx_code_decode(p->m.u.v3q.qqic) : 0;
+	tq_due(&o->l->prune_next_t, querier_end(o->l, q));
 	o->l->cq_ok = false;    /* this querier changed */
 }
 
@@ -434,24 +450,33 @@ static void query(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_ev
 /* Queriers and queries are forgotten once nothing can refer to them: a
  * querier silent for twice its Other Querier Present Interval, a query
  * older than the longest window a report is linked in. */
+/* Nothing is pruned before prune_next_t: no scan. */
 static void prune(struct igmpx_link *l, uint64_t now)
 {
+	uint64_t next = UINT64_MAX;
+
+	if (now <= l->prune_next_t)
+		return;
 	l->cq_ok = false;       /* entries may move or go */
 	for (size_t i = 0; i < l->n_queriers;) {
 		struct tq_querier *q = &l->queriers[i];
-		if (now - q->last_gq_t > 2 * querier_oqpi_us(l, q))
+		if (now > querier_end(l, q)) {
 			TQ_DEL(l, queriers, i);
-		else
+		} else {
+			tq_due(&next, querier_end(l, q));
 			i++;
+		}
 	}
 	for (size_t i = 0; i < l->n_queries;) {
 		struct tq_query *q = &l->queries[i];
-		uint64_t keep = 2 * (uint64_t)q->max_resp_ms * US_PER_MS + 20 * US_PER_S;
-		if (q->group && now - q->t > keep)
+		if (now > query_end(q)) {
 			TQ_DEL(l, queries, i);
-		else
+		} else {
+			tq_due(&next, query_end(q));
 			i++;
+		}
 	}
+	l->prune_next_t = next;
 }
 
 /* ---- The feed --------------------------------------------------------------- */
