@@ -56,6 +56,9 @@ static void older_host(struct tq_out *o, const struct tq_pkt *p, uint32_t group,
 	seen = version == 1 ? &g->v1_host_t : &g->v2_host_t;
 	if (q && q->version > version && !old_host_present(o->l, *seen, o->t))
 		tq_emit(o, IGMPX_RULE_older_host, o->frame,
+			version == 1 ? "IGMPv1 host for the group: routers run it in IGMPv1 compatibility mode"
+			             : "IGMPv2 host for the group: routers run it in IGMPv2 compatibility mode",
+			NULL,
 			"IGMPv%d host %s for group %s: routers run the group in IGMPv%d "
 			"compatibility mode", version, tq_ip4(p->src, a), tq_ip4(group, b), version);
 	*seen = o->t;
@@ -102,7 +105,9 @@ static bool link_answer(struct tq_out *o, const struct tq_query *q, int version,
 	ev->response_time_us = delay;
 	if (version >= 2 && delay > mrt + tq_tol(o->l))
 		tq_emit(o, version == 3 ? IGMPX_RULE_report_late : IGMPX_RULE_v2_report_late,
-			o->frame, "report %s s after the query it answers, Max Resp Time %s s "
+			o->frame, "report later than the Max Resp Time of the query it answers",
+			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = delay, .limit_us = mrt),
+			"report %s s after the query it answers, Max Resp Time %s s "
 			"(tolerance %u ms)", tq_s(delay), tq_s1(mrt),
 			o->l->cfg.tolerance_ms);
 	return true;
@@ -142,6 +147,19 @@ static int host_mode(const struct igmpx_link *l, uint64_t t, uint32_t *frame, ui
 	return 3;
 }
 
+/* The stable text of compat_mode for a report of version in mode. */
+static const char *compat_text(int version, int mode)
+{
+	if (version == 2)
+		return "IGMPv2 report while Host Compatibility Mode is IGMPv1 (an IGMPv1 query "
+		       "within the Older Version Querier Present Interval)";
+	if (mode == 1)
+		return "IGMPv3 report while Host Compatibility Mode is IGMPv1 (an IGMPv1 query "
+		       "within the Older Version Querier Present Interval)";
+	return "IGMPv3 report while Host Compatibility Mode is IGMPv2 (an IGMPv2 query "
+	       "within the Older Version Querier Present Interval)";
+}
+
 static void check_mode(struct tq_out *o, int version)
 {
 	uint32_t frame = 0;
@@ -151,6 +169,9 @@ static void check_mode(struct tq_out *o, int version)
 	if (version <= mode)
 		return;
 	tq_emit(o, IGMPX_RULE_compat_mode, o->frame,
+		compat_text(version, mode),
+		TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap,
+		   .limit_us = ovqpi_us(o->l, mode == 1 ? 10000 : o->l->v2q_mrt_ms)),
 		"IGMPv%d report %s s after an IGMPv%d query: Host Compatibility "
 		"Mode is IGMPv%d for the Older Version Querier Present Interval %s s",
 		version, tq_s(gap), mode, mode,
@@ -186,8 +207,17 @@ static void useq_judge(struct tq_out *o, const struct tq_useq *u)
 
 	if (u->count >= u->min)
 		return;
-	tq_emit(o, useq_rule(u), u->first_frame, "state change for %s sent %u time%s in %s s, "
-		"expected %u%s%s (tolerance %u ms)", tq_ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
+	tq_emit(o, useq_rule(u), u->first_frame, u->version == 2 ?
+		"unsolicited report not repeated within its window" : u->rv_shown ?
+		"state change sent fewer times than the Robustness Variable within its "
+		"retransmission window" :
+		"state change sent fewer times than the default Robustness Variable within its "
+		"retransmission window (no query showed the RV)",
+		TV(.has = IGMPX_TV_TIME | IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP,
+		   .time_us = u->end_t - u->first_t, .count = u->count, .expect = u->min,
+		   .group = u->group),
+		"state change for %s sent %u time%s in %s s, expected %u%s%s "
+		"(tolerance %u ms)", tq_ip4(u->group, g), u->count, u->count == 1 ? "" : "s",
 		tq_s(u->end_t - u->first_t), u->min, u->max > u->min ? " or more" : "",
 		u->version == 3 && !u->rv_shown ? ", the default RV assumed" : "",
 		o->l->cfg.tolerance_ms);
@@ -210,7 +240,13 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 	if (u && (v == 2 || u->hash == hash)) {
 		if (++u->count > u->max && !u->over_told) {
 			u->over_told = true;
-			tq_emit(o, useq_rule(u), o->frame,
+			tq_emit(o, useq_rule(u), o->frame, v == 2 ?
+				"unsolicited report repeated more than twice" : u->rv_shown ?
+				"state change sent more times than the Robustness Variable" :
+				"state change sent more times than the default Robustness Variable "
+				"(no query showed the RV)",
+				TV(.has = IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP,
+				   .count = u->count, .expect = u->max, .group = group),
 				"state change for %s sent %u times, expected %s%u%s",
 				tq_ip4(group, g), u->count, v == 3 ? "" : "at most ",
 				u->max, v == 3 && !u->rv_shown ? ", the default RV assumed" : "");
@@ -227,6 +263,7 @@ static void useq_note(struct tq_out *o, const struct tq_pkt *p, uint32_t group, 
 	u->min = v == 3 ? rv : 2;
 	u->max = v == 3 ? rv : 3;
 	u->end_t = o->t + rv * (v == 3 ? URI_V3_US : URI_V2_US) + tq_tol(l);
+	tq_due(&l->host_next_t, u->end_t);
 }
 
 /* ---- Last member queries (RFC 9776 §6.6.3, §8.8; RFC 2236 §3) ------------------ */
@@ -243,6 +280,18 @@ static struct tq_lmq *lmq_find(struct igmpx_link *l, uint32_t group)
 		if (l->lmqs[i].group == group)
 			return &l->lmqs[i];
 	return NULL;
+}
+
+/* The time after which lmq_over may close m: its first query overdue, or
+ * its next one (as lmq_over computes them). */
+static uint64_t lmq_deadline(const struct igmpx_link *l, const struct tq_lmq *m)
+{
+	uint64_t tol = tq_tol(l), lmqi = (uint64_t)m->max_resp_ms * US_PER_MS;
+	unsigned n = m->lmqc ? m->lmqc : l->cfg.robustness;
+
+	if (!m->count)
+		return m->trig_t + (uint64_t)n * l->cfg.lmqi_ds * 100 * US_PER_MS + tol;
+	return m->last_t + 2 * lmqi + tol;
 }
 
 /* A leave (v2) or TO_IN{} (v3: Send Q(G), RFC 9776 §6.4.2 Table 9) for a
@@ -289,6 +338,7 @@ static void lmq_trigger(struct tq_out *o, uint32_t group, int version)
 	m->lmqc_shown = l->cfg.configured;
 	m->lmqc = q->version == 3 ? (q->qrv ? q->qrv : l->cfg.robustness)
 		  : m->lmqc_shown ? 0 : l->cfg.robustness;
+	tq_due(&l->host_next_t, lmq_deadline(l, m));
 }
 
 /* AMBIGUOUS (lmq_max_resp): RFC 9776 §8.8 defines LMQI as the Max Response
@@ -322,6 +372,7 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 		m->alt_t = m->last_t;
 		m->count = 1;
 		m->last_t = o->t, m->last_frame = o->frame, m->last_s = s;
+		tq_due(&o->l->host_next_t, lmq_deadline(o->l, m));
 		return;
 	}
 	if (++m->count == 1) {
@@ -330,22 +381,36 @@ void tq_host_query(struct tq_out *o, const struct tq_pkt *p)
 		lmqi = (uint64_t)m->max_resp_ms * US_PER_MS;
 		if (mrt != m->max_resp_ms)
 			tq_emit(o, IGMPX_RULE_lmq_max_resp, o->frame,
+				"last member query with another Max Resp Time than the first of its sequence",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_COUNT | IGMPX_TV_GROUP,
+				   .time_us = (uint64_t)mrt * US_PER_MS, .limit_us = lmqi, .count = m->count,
+				   .group = group),
 				"last member query %u for %s has Max Resp Time %s s, the first "
 				"%s s", m->count, tq_ip4(group, g),
 				tq_s1((uint64_t)mrt * US_PER_MS), tq_s1(lmqi));
 		if (igmpx_timer_slack(gap, lmqi, tol) == IGMPX_OFF &&
 		    (!m->alt_t || igmpx_timer_slack(o->t - m->alt_t, lmqi, tol) == IGMPX_OFF))
 			tq_emit(o, lmq_rule(m, IGMPX_RULE_lmq_interval), o->frame,
+				"last member query not one Last Member Query Interval (its Max Resp "
+				"Time) after the previous",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap, .limit_us = lmqi),
 				"last member query %s s after the previous, Last Member "
 				"Query Interval %s s (its Max Resp Time; tolerance %u ms)", tq_s(gap),
 				tq_s1(lmqi), o->l->cfg.tolerance_ms);
 	}
 	if (m->lmqc && m->count == m->lmqc + 1)
 		tq_emit(o, m->lmqc_shown ? lmq_rule(m, IGMPX_RULE_lmq_count) : IGMPX_RULE_lmq_count_default,
-			o->frame, "last member query %u for %s after a leave: Last Member "
+			o->frame, m->lmqc_shown ?
+			"last member queries after a leave beyond the Last Member Query Count" :
+			"last member queries after a leave beyond the default Last Member Query "
+			"Count, the Robustness Variable (a configured count is not seen)",
+			TV(.has = IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP, .count = m->count,
+			   .expect = m->lmqc, .group = group),
+			"last member query %u for %s after a leave: Last Member "
 			"Query Count is %u (%s)", m->count, tq_ip4(group, g), m->lmqc,
 			m->lmqc_shown ? "configured" : "its default, the querier's RV");
 	m->last_t = o->t, m->last_frame = o->frame, m->last_s = s, m->alt_t = 0;
+	tq_due(&o->l->host_next_t, lmq_deadline(o->l, m));
 }
 
 /* When the sequence is over: judged once its next query is well overdue. */
@@ -364,6 +429,10 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 		if (now - m->trig_t <= due)
 			return false;
 		tq_emit(o, lmq_rule(m, IGMPX_RULE_lmq_count), m->trig_frame,
+			"no group-specific query from the querier within the Last Member Query "
+			"Time after the leave",
+			TV(.has = IGMPX_TV_LIMIT | IGMPX_TV_GROUP | IGMPX_TV_ROUTER, .limit_us = due,
+			   .group = m->group, .router = m->querier),
 			"no group-specific query for %s from querier %s within %s s of the leave",
 			tq_ip4(m->group, g), tq_ip4(m->querier, q),
 			tq_s(due));
@@ -378,7 +447,13 @@ static bool lmq_over(struct tq_out *o, struct tq_lmq *m, uint64_t now)
 	 * regardless (a report only sets S in them). */
 	if (m->lmqc && m->count < m->lmqc && !(m->report_seen && m->qversion <= 2))
 		tq_emit(o, m->lmqc_shown ? lmq_rule(m, IGMPX_RULE_lmq_count) : IGMPX_RULE_lmq_count_default,
-			m->first_frame, "%u last member quer%s for %s after the leave, Last "
+			m->first_frame, m->lmqc_shown ?
+			"fewer last member queries after the leave than the Last Member Query Count" :
+			"fewer last member queries after the leave than the default Last Member "
+			"Query Count, the Robustness Variable (a configured count is not seen)",
+			TV(.has = IGMPX_TV_COUNT | IGMPX_TV_EXPECT | IGMPX_TV_GROUP, .count = m->count,
+			   .expect = m->lmqc, .group = m->group),
+			"%u last member quer%s for %s after the leave, Last "
 			"Member Query Count %u (%s)", m->count, m->count == 1 ? "y" : "ies",
 			tq_ip4(m->group, g), m->lmqc,
 			m->lmqc_shown ? "configured" : "its default, the querier's RV");
@@ -392,19 +467,28 @@ void tq_host_expire(struct tq_out *o, uint64_t now, bool at_end)
 	struct igmpx_link *l = o->l;
 
 	(void)at_end;
-	for (size_t i = 0; i < l->n_useqs;) {
-		if (now > l->useqs[i].end_t) {
-			useq_judge(o, &l->useqs[i]);
-			TQ_DEL(l, useqs, i);
-		} else {
-			i++;
+	/* No window closes before host_next_t: no scan (windows close at the
+	 * same packets as with one scan per packet). */
+	if (now > l->host_next_t) {
+		uint64_t next = UINT64_MAX;
+		for (size_t i = 0; i < l->n_useqs;) {
+			if (now > l->useqs[i].end_t) {
+				useq_judge(o, &l->useqs[i]);
+				TQ_DEL(l, useqs, i);
+			} else {
+				tq_due(&next, l->useqs[i].end_t);
+				i++;
+			}
 		}
-	}
-	for (size_t i = 0; i < l->n_lmqs;) {
-		if (lmq_over(o, &l->lmqs[i], now))
-			TQ_DEL(l, lmqs, i);
-		else
-			i++;
+		for (size_t i = 0; i < l->n_lmqs;) {
+			if (lmq_over(o, &l->lmqs[i], now)) {
+				TQ_DEL(l, lmqs, i);
+			} else {
+				tq_due(&next, lmq_deadline(l, &l->lmqs[i]));
+				i++;
+			}
+		}
+		l->host_next_t = next;
 	}
 	if (!l->n_members && !l->n_groups)
 		return;

@@ -108,6 +108,11 @@ struct igmpx_link {
 	 * ever get the time of the packet being fed, which never decreases):
 	 * until one could have expired, tq_host_expire skips the scan. */
 	uint64_t members_oldest, groups_oldest;
+	/* Lower bounds of the times the next useq or lmq window may close
+	 * (host_next_t) and the next querier or query may be pruned
+	 * (prune_next_t): before them, the per-packet scans are skipped.  A
+	 * new or changed entry lowers them (tq_due); a scan sets them anew. */
+	uint64_t host_next_t, prune_next_t;
 	/* RFC 9776 §7.2.1: the latest IGMPv1 Query / IGMPv2 General Query. */
 	uint64_t v1q_t, v2q_t;
 	uint32_t v1q_frame, v2q_frame;
@@ -138,8 +143,19 @@ struct tq_pkt {
 	struct igmpx_msg m;
 };
 
-void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* A finding: its stable text (a constant), the values it leaves out, and
+ * the full text with them (fmt; skipped with cfg.stable_only). */
+void tq_emit_full(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		  const struct igmpx_tvals *v, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void tq_emit_stable(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		    const struct igmpx_tvals *v);
+/* The arguments of the full text are not even computed with stable_only. */
+#define tq_emit(o, r, frame, stable, v, ...)                                        \
+	((o)->l->cfg.stable_only ? tq_emit_stable((o), (r), (frame), (stable), (v)) \
+				 : tq_emit_full((o), (r), (frame), (stable), (v), __VA_ARGS__))
+/* struct igmpx_tvals literals for tq_emit. */
+#define TV(...) (&(const struct igmpx_tvals){ __VA_ARGS__ })
 /* Grows a table by one zeroed entry; NULL when out of memory. */
 void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size);
 #define TQ_ADD(l, name) \
@@ -168,6 +184,13 @@ unsigned tq_qi_s(const struct igmpx_link *l, uint64_t t);
  * Querier Present Interval (RFC 9776 §6.6.2); NULL if none. */
 struct tq_querier *tq_current_querier(struct igmpx_link *l, uint64_t t);
 const struct tq_query *tq_latest_query(const struct igmpx_link *l, uint32_t group);
+
+/* *next = min(*next, t). */
+static inline void tq_due(uint64_t *next, uint64_t t)
+{
+	if (t < *next)
+		*next = t;
+}
 
 /* timing-host.c */
 void tq_host_report(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_event *ev);

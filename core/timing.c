@@ -48,21 +48,46 @@ void igmpx_link_free(struct igmpx_link *link)
 
 /* ---- Helpers ---------------------------------------------------------------- */
 
-void tq_emit(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *fmt, ...)
+static struct igmpx_tfinding *emit_at(struct tq_out *o, enum igmpx_rule r, uint32_t frame,
+				      const char *stable, const struct igmpx_tvals *v)
 {
-	if (o->n < o->max) {
-		struct igmpx_tfinding *f = &o->out[o->n];
-		va_list ap;
-		int k;
+	struct igmpx_tfinding *f;
 
-		f->rule = r;
-		f->frame = frame;
-		va_start(ap, fmt);
-		k = igmpx_text_vformat(f->text, sizeof(f->text), fmt, ap);
-		va_end(ap);
-		igmpx_rule_cite(f->text, sizeof(f->text), k, r);
+	if (o->n >= o->max) {
+		o->n++;
+		return NULL;
 	}
-	o->n++;
+	f = &o->out[o->n++];
+	f->rule = r;
+	f->frame = frame;
+	f->stable = stable;
+	if (v)
+		f->vals = *v;
+	else
+		memset(&f->vals, 0, sizeof(f->vals));
+	f->text[0] = 0;
+	return f;
+}
+
+void tq_emit_stable(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		    const struct igmpx_tvals *v)
+{
+	emit_at(o, r, frame, stable, v);
+}
+
+void tq_emit_full(struct tq_out *o, enum igmpx_rule r, uint32_t frame, const char *stable,
+		  const struct igmpx_tvals *v, const char *fmt, ...)
+{
+	struct igmpx_tfinding *f = emit_at(o, r, frame, stable, v);
+	va_list ap;
+	int k;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	k = igmpx_text_vformat(f->text, sizeof(f->text), fmt, ap);
+	va_end(ap);
+	igmpx_rule_cite(f->text, sizeof(f->text), k, r);
 }
 
 void *tq_grow(void **tab, size_t *n, size_t *cap, size_t size)
@@ -144,6 +169,20 @@ static uint64_t querier_oqpi_us(const struct igmpx_link *l, const struct tq_quer
 	       querier_qri_us(l, q) / 2;
 }
 
+/* When prune() may forget the querier (silent for twice its Other Querier
+ * Present Interval) and the query (older than the longest window a report
+ * is linked in; General Queries are kept). */
+static uint64_t querier_end(const struct igmpx_link *l, const struct tq_querier *q)
+{
+	return q->last_gq_t + 2 * querier_oqpi_us(l, q);
+}
+
+static uint64_t query_end(const struct tq_query *q)
+{
+	return q->group ? q->t + 2 * (uint64_t)q->max_resp_ms * US_PER_MS + 20 * US_PER_S
+			: UINT64_MAX;
+}
+
 /* RFC 4541 §2.1.1: a snooping switch's proxy queries, from 0.0.0.0, "must
  * not be included in the Querier election process". */
 static bool elects(const struct tq_querier *q)
@@ -202,6 +241,7 @@ static void remember_query(struct igmpx_link *l, uint32_t frame, uint64_t t,
 	q->version = p->m.version;
 	/* RFC 2236 §4, RFC 9776 §7.2.1: a v1 query's 0 means 10 s. */
 	q->max_resp_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
+	tq_due(&l->prune_next_t, query_end(q));
 }
 
 /* ---- Queriers --------------------------------------------------------------- */
@@ -225,6 +265,8 @@ static struct tq_querier *querier_get(struct tq_out *o, uint32_t addr)
 	/* RFC 9776 §6.6.2: one querier per subnet is elected by address. */
 	if (others && elects(q))
 		tq_emit(o, IGMPX_RULE_queriers_several, o->frame,
+			"a router queries beside other routers on this link",
+			TV(.has = IGMPX_TV_COUNT, .count = (uint32_t)others),
 			"%s queries beside %zu other router%s on this link", tq_ip4(addr, a),
 			others, others == 1 ? "" : "s");
 	return q;
@@ -246,11 +288,19 @@ static void querier_election(struct tq_out *o, struct tq_querier *q)
 		if (gap + tq_tol(l) >= oqpi) {
 			low->absent = true;
 			tq_emit(o, IGMPX_RULE_querier_takeover, o->frame,
+				"a router queries after the Other Querier Present Interval of the "
+				"lower-addressed querier",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_ROUTER,
+				   .time_us = gap, .limit_us = oqpi, .router = low->addr),
 				"%s queries %s s after the last General Query of %s: "
 				"Other Querier Present Interval %s s", tq_ip4(q->addr, a), tq_s(gap),
 				tq_ip4(low->addr, b), tq_s(oqpi));
 		} else if (gap > ELECTION_GRACE_US + tq_tol(l)) {
 			tq_emit(o, IGMPX_RULE_querier_not_lowest, o->frame,
+				"General Query while a lower-addressed querier is present (within its "
+				"Other Querier Present Interval, after a grace of 1 s)",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_ROUTER,
+				   .time_us = gap, .limit_us = oqpi, .router = low->addr),
 				"General Query from %s %s s after one from lower-addressed %s, "
 				"whose Other Querier Present Interval is %s s "
 				"(grace 1 s, tolerance %u ms)", tq_ip4(q->addr, a), tq_s(gap),
@@ -332,6 +382,9 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 	if (q->n_gq < sqc) {
 		if (igmpx_timer_slack(gap, sqi, tol) == IGMPX_OFF && rule != IGMPX_RULE_COUNT)
 			tq_emit(o, rule, o->frame,
+				"startup General Query not one Startup Query Interval after the previous",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_COUNT | IGMPX_TV_EXPECT,
+				   .time_us = gap, .limit_us = sqi, .count = q->n_gq + 1, .expect = sqc),
 				"startup General Query %u of %u comes %s s after the previous, "
 				"Startup Query Interval %s%s s (tolerance %u ms)", q->n_gq + 1, sqc,
 				tq_s(gap), o->l->cfg.startup_ds ? "" : "QI/4 = ", tq_s(sqi),
@@ -341,6 +394,9 @@ static bool check_startup(struct tq_out *o, struct tq_querier *q, uint64_t gap, 
 	if (igmpx_timer_slack(gap, sqi, tol) != IGMPX_OFF) {
 		if (rule != IGMPX_RULE_COUNT)
 			tq_emit(o, rule, o->frame,
+				"General Query at the Startup Query Interval beyond the Startup Query Count",
+				TV(.has = IGMPX_TV_LIMIT | IGMPX_TV_COUNT | IGMPX_TV_EXPECT, .limit_us = sqi,
+				   .count = q->n_gq + 1, .expect = sqc),
 				"General Query %u at the Startup Query Interval %s s: more than "
 				"the Startup Query Count %u", q->n_gq + 1, tq_s(sqi), sqc);
 		return true;
@@ -371,6 +427,9 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 	if (v3) {
 		if (igmpx_timer_slack(gap, qi, tq_tol(o->l)) == IGMPX_OFF)
 			tq_emit(o, IGMPX_RULE_query_interval, o->frame,
+				"General Query not one Query Interval (the QQI it advertised) after "
+				"the previous one of this querier",
+				TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap, .limit_us = qi),
 				"General Query %s s after the previous one of this querier, "
 				"QQI %u s (tolerance %u ms)", tq_s(gap), q->qqi_s,
 				o->l->cfg.tolerance_ms);
@@ -378,6 +437,10 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 	}
 	if (q->prev_gap && igmpx_timer_slack(gap, q->prev_gap, tq_tol(o->l)) == IGMPX_OFF)
 		tq_emit(o, IGMPX_RULE_v2_query_interval, o->frame,
+			"IGMPv1 or v2 General Query not its Query Interval (the gap before) after "
+			"the previous one of this querier",
+			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_ROUTER, .time_us = gap,
+			   .limit_us = q->prev_gap, .router = q->addr),
 			"IGMPv%d General Query of %s %s s after the previous, the one before "
 			"%s s after its own: no Query Interval kept (tolerance %u ms)",
 			q->version, tq_ip4(q->addr, a), tq_s(gap), tq_s(q->prev_gap),
@@ -403,6 +466,9 @@ static void older_querier(struct tq_out *o, struct tq_querier *q, const struct t
 	if (!q->told_older) {
 		q->told_older = true;
 		tq_emit(o, IGMPX_RULE_older_querier, o->frame,
+			p->m.version == 1 ? "IGMPv1 querier: hosts switch to IGMPv1 compatibility mode"
+			                  : "IGMPv2 querier: hosts switch to IGMPv2 compatibility mode",
+			NULL,
 			"IGMPv%d querier %s: hosts switch to IGMPv%d compatibility mode",
 			p->m.version, tq_ip4(p->src, a), p->m.version);
 	}
@@ -431,6 +497,7 @@ static void general_query(struct tq_out *o, const struct tq_pkt *p, struct igmpx
 	q->qri_ms = p->m.kind == IGMPX_K_V1_QUERY ? 10000 : igmpx_query_max_resp_ms(&p->m);
 	q->qrv = p->m.kind == IGMPX_K_V3_QUERY ? p->m.u.v3q.qrv : 0;
 	q->qqi_s = p->m.kind == IGMPX_K_V3_QUERY ? igmpx_code_decode(p->m.u.v3q.qqic) : 0;
+	tq_due(&o->l->prune_next_t, querier_end(o->l, q));
 	o->l->cq_ok = false;    /* this querier changed */
 }
 
@@ -452,24 +519,33 @@ static void query(struct tq_out *o, const struct tq_pkt *p, struct igmpx_link_ev
 /* Queriers and queries are forgotten once nothing can refer to them: a
  * querier silent for twice its Other Querier Present Interval, a query
  * older than the longest window a report is linked in. */
+/* Nothing is pruned before prune_next_t: no scan. */
 static void prune(struct igmpx_link *l, uint64_t now)
 {
+	uint64_t next = UINT64_MAX;
+
+	if (now <= l->prune_next_t)
+		return;
 	l->cq_ok = false;       /* entries may move or go */
 	for (size_t i = 0; i < l->n_queriers;) {
 		struct tq_querier *q = &l->queriers[i];
-		if (now - q->last_gq_t > 2 * querier_oqpi_us(l, q))
+		if (now > querier_end(l, q)) {
 			TQ_DEL(l, queriers, i);
-		else
+		} else {
+			tq_due(&next, querier_end(l, q));
 			i++;
+		}
 	}
 	for (size_t i = 0; i < l->n_queries;) {
 		struct tq_query *q = &l->queries[i];
-		uint64_t keep = 2 * (uint64_t)q->max_resp_ms * US_PER_MS + 20 * US_PER_S;
-		if (q->group && now - q->t > keep)
+		if (now > query_end(q)) {
 			TQ_DEL(l, queries, i);
-		else
+		} else {
+			tq_due(&next, query_end(q));
 			i++;
+		}
 	}
+	l->prune_next_t = next;
 }
 
 /* ---- The feed --------------------------------------------------------------- */

@@ -27,13 +27,39 @@ struct igmpx_link_config {
 					 * profile), not a default assumed */
 	bool starts_seen;               /* the link was watched from before any router on it
 					 * started: a querier's first query is its start */
+	/* Findings with their stable text and values only (text is left
+	 * empty): for a display that shows the values as fields of their own
+	 * (the dissector), saving the formatting of texts nobody reads. */
+	int stable_only;
 };
 void igmpx_link_config_defaults(struct igmpx_link_config *cfg);
+
+/* The values a timing finding measured, each where IGMPX_TV_<x> is set in
+ * has (the dissector shows them as igmpx.analysis.* fields). */
+enum {
+	IGMPX_TV_TIME = 1,              /* time_us: the time measured (a gap, a delay) */
+	IGMPX_TV_LIMIT = 2,             /* limit_us: the interval it was held against */
+	IGMPX_TV_COUNT = 4,             /* count: messages counted (queries, reports) */
+	IGMPX_TV_GROUP = 8,             /* group: the group concerned */
+	IGMPX_TV_ROUTER = 16,           /* router: the other router (a querier) */
+	IGMPX_TV_EXPECT = 32,           /* expect: the count expected (a robustness, QRV) */
+};
+struct igmpx_tvals {
+	unsigned has;
+	uint64_t time_us, limit_us;
+	uint32_t count, expect;
+	uint32_t group, router;
+};
 
 struct igmpx_tfinding {
 	enum igmpx_rule rule;
 	uint32_t frame;                 /* the frame the finding is about */
-	char text[IGMPX_FINDING_TEXT];  /* with values, times and frame numbers */
+	/* The same for every finding of this rule and condition (no value of
+	 * one packet in it), without the citation: a constant string. */
+	const char *stable;
+	struct igmpx_tvals vals;        /* the values stable leaves out */
+	char text[IGMPX_FINDING_TEXT];  /* with values, times and frame numbers
+					   ("" with stable_only) */
 };
 
 /* What one packet is linked to, for display. */

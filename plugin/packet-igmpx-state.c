@@ -25,6 +25,14 @@ static int hf_igmpx_response_in = -1;
 static int hf_igmpx_response_time = -1;
 static int hf_igmpx_query_prev = -1;
 static int hf_igmpx_query_gap = -1;
+static int hf_igmpx_analysis = -1;
+static int hf_igmpx_analysis_time = -1;
+static int hf_igmpx_analysis_limit = -1;
+static int hf_igmpx_analysis_count = -1;
+static int hf_igmpx_analysis_expect = -1;
+static int hf_igmpx_analysis_group = -1;
+static int hf_igmpx_analysis_router = -1;
+static gint ett_igmpx_analysis = -1;
 
 static guint igmpx_timer_tolerance_ms = 0;
 
@@ -37,12 +45,15 @@ struct link_rec {
 	guint64 query_gap_us;
 };
 
-/* A finding about frame; seq keeps the order they were found in. */
+/* A finding about frame; seq keeps the order they were found in.  Its
+ * expert text is stable (one per rule and condition, see cited_text); the
+ * values it measured are shown as igmpx.analysis.* fields. */
 struct find_rec {
 	guint32 frame;
 	guint32 seq;
 	enum igmpx_rule rule;
-	const char *text;           /* in igmpx_state->texts */
+	const char *text;           /* cited_text(): lives as long as the program */
+	struct igmpx_tvals vals;
 };
 
 /* A report that answered a query. */
@@ -65,7 +76,6 @@ struct igmpx_state {
 					  finds_dirty: a late finding came */
 	GArray *resps;                 /* of resp_rec, sorted by (query, report) unless
 					  resps_dirty */
-	GStringChunk *texts;           /* the findings' texts */
 	gboolean finds_dirty, resps_dirty;
 	guint32 last_fed;              /* the last frame fed (one feed per frame) */
 	guint own_first, own_end;      /* finds[] of last_fed about itself, on the first pass */
@@ -80,12 +90,12 @@ static void igmpx_state_init(void)
 
 	igmpx_link_config_defaults(&cfg);
 	cfg.tolerance_ms = igmpx_timer_tolerance_ms;
+	cfg.stable_only = 1;            /* the values go to fields, not texts */
 	igmpx_state = g_new0(struct igmpx_state, 1);
 	igmpx_state->cfg = cfg;
 	igmpx_state->recs = g_array_new(FALSE, FALSE, sizeof(struct link_rec));
 	igmpx_state->finds = g_array_new(FALSE, FALSE, sizeof(struct find_rec));
 	igmpx_state->resps = g_array_new(FALSE, FALSE, sizeof(struct resp_rec));
-	igmpx_state->texts = g_string_chunk_new(4096);
 }
 
 static void igmpx_state_cleanup(void)
@@ -97,7 +107,6 @@ static void igmpx_state_cleanup(void)
 	g_array_free(igmpx_state->recs, TRUE);
 	g_array_free(igmpx_state->finds, TRUE);
 	g_array_free(igmpx_state->resps, TRUE);
-	g_string_chunk_free(igmpx_state->texts);
 	g_free(igmpx_state);
 	igmpx_state = NULL;
 }
@@ -106,6 +115,33 @@ void igmpx_state_restart(void)
 {
 	igmpx_state_cleanup();
 	igmpx_state_init();
+}
+
+/* The expert text of a finding: its stable text and the rule's citation,
+ * made once per rule and stable text (a few per rule) and kept for the
+ * life of the program: no text is built per finding, and tshark -z expert
+ * counts each condition in one row. */
+#define CITED_PER_RULE 6
+static struct {
+	const char *stable;
+	char *text;
+} cited[IGMPX_RULE_COUNT][CITED_PER_RULE];
+
+static const char *cited_text(enum igmpx_rule r, const char *stable)
+{
+	const struct igmpx_rule_info *ri = &igmpx_rules[r];
+	guint i;
+
+	if (!stable)
+		stable = ri->text;
+	for (i = 0; i < CITED_PER_RULE && cited[r][i].stable; i++)
+		if (cited[r][i].stable == stable)
+			return cited[r][i].text;
+	if (i == CITED_PER_RULE)        /* more conditions than foreseen: the last slot */
+		i--, g_free(cited[r][i].text);
+	cited[r][i].stable = stable;
+	cited[r][i].text = g_strdup_printf("%s (%s %s)", stable, ri->rfc, ri->section);
+	return cited[r][i].text;
 }
 
 /* Keeps the findings; those about an earlier frame leave finds unsorted. */
@@ -119,7 +155,8 @@ static void keep_findings(const struct igmpx_tfinding *f, size_t n)
 		r.frame = f[i].frame;
 		r.seq = a->len;
 		r.rule = f[i].rule;
-		r.text = g_string_chunk_insert(igmpx_state->texts, f[i].text);
+		r.text = cited_text(f[i].rule, f[i].stable);
+		r.vals = f[i].vals;
 		if (a->len && g_array_index(a, struct find_rec, a->len - 1).frame > r.frame)
 			igmpx_state->finds_dirty = TRUE;
 		g_array_append_val(a, r);
@@ -256,15 +293,20 @@ static guint lower_bound(const GArray *a, guint elem, guint32 key)
 	return lo;
 }
 
-static void add_time(struct igmpx_ctx *c, int hf, guint64 us)
+static void add_time_to(struct igmpx_ctx *c, proto_tree *tree, int hf, guint64 us)
 {
 	nstime_t ns;
 	proto_item *it;
 
 	ns.secs = (time_t)(us / 1000000u);
 	ns.nsecs = (int)(us % 1000000u) * 1000;
-	it = proto_tree_add_time(c->tree, hf, c->tvb, 0, 0, &ns);
+	it = proto_tree_add_time(tree, hf, c->tvb, 0, 0, &ns);
 	proto_item_set_generated(it);
+}
+
+static void add_time(struct igmpx_ctx *c, int hf, guint64 us)
+{
+	add_time_to(c, c->tree, hf, us);
 }
 
 static void render_links(struct igmpx_ctx *c, const struct link_rec *r)
@@ -301,14 +343,51 @@ static void render_responses(struct igmpx_ctx *c, guint32 frame)
 	}
 }
 
+/* The values a finding measured, under an igmpx.analysis item naming its
+ * rule (as tcp.analysis.* in Wireshark's TCP analysis); the expert item
+ * hangs on it.  Without a tree or values, only the expert item. */
+static proto_item *render_values(struct igmpx_ctx *c, const struct find_rec *f)
+{
+	const struct igmpx_tvals *v = &f->vals;
+	proto_item *ai, *it;
+	proto_tree *at;
+
+	ai = proto_tree_add_string(c->tree, hf_igmpx_analysis, c->tvb, 0, 0, igmpx_rules[f->rule].id);
+	proto_item_set_generated(ai);
+	at = proto_item_add_subtree(ai, ett_igmpx_analysis);
+	if (v->has & IGMPX_TV_TIME)
+		add_time_to(c, at, hf_igmpx_analysis_time, v->time_us);
+	if (v->has & IGMPX_TV_LIMIT)
+		add_time_to(c, at, hf_igmpx_analysis_limit, v->limit_us);
+	if (v->has & IGMPX_TV_COUNT) {
+		it = proto_tree_add_uint(at, hf_igmpx_analysis_count, c->tvb, 0, 0, v->count);
+		proto_item_set_generated(it);
+	}
+	if (v->has & IGMPX_TV_EXPECT) {
+		it = proto_tree_add_uint(at, hf_igmpx_analysis_expect, c->tvb, 0, 0, v->expect);
+		proto_item_set_generated(it);
+	}
+	if (v->has & IGMPX_TV_GROUP) {
+		it = proto_tree_add_ipv4(at, hf_igmpx_analysis_group, c->tvb, 0, 0, g_htonl(v->group));
+		proto_item_set_generated(it);
+	}
+	if (v->has & IGMPX_TV_ROUTER) {
+		it = proto_tree_add_ipv4(at, hf_igmpx_analysis_router, c->tvb, 0, 0, g_htonl(v->router));
+		proto_item_set_generated(it);
+	}
+	return ai ? ai : c->it.proto;
+}
+
 static void render_findings(struct igmpx_ctx *c, guint first, guint end, guint32 frame)
 {
 	for (guint i = first; i < end; i++) {
 		const struct find_rec *f = &g_array_index(igmpx_state->finds, struct find_rec, i);
+		proto_item *at;
 
 		if (f->frame != frame)
 			break;
-		expert_add_info_format(c->pinfo, c->it.proto, igmpx_rule_ei(f->rule), "%s", f->text);
+		at = c->tree && f->vals.has ? render_values(c, f) : c->it.proto;
+		expert_add_info_format(c->pinfo, at, igmpx_rule_ei(f->rule), "%s", f->text);
 	}
 }
 
@@ -366,10 +445,31 @@ void igmpx_register_state(int proto, module_t *module)
 		{ &hf_igmpx_query_gap, { "Time since previous General Query", "igmpx.query_gap",
 		  FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
 		  "Time since the previous General Query of the same querier", HFILL } },
+		{ &hf_igmpx_analysis, { "Timing analysis", "igmpx.analysis", FT_STRING,
+		  BASE_NONE, NULL, 0,
+		  "A timing finding (the rule it breaks) and the values it measured", HFILL } },
+		{ &hf_igmpx_analysis_time, { "Time measured", "igmpx.analysis.time",
+		  FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
+		  "The gap or delay the finding measured", HFILL } },
+		{ &hf_igmpx_analysis_limit, { "Interval expected", "igmpx.analysis.limit",
+		  FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
+		  "The interval the time measured was held against", HFILL } },
+		{ &hf_igmpx_analysis_count, { "Count", "igmpx.analysis.count", FT_UINT32,
+		  BASE_DEC, NULL, 0,
+		  "How many messages the finding counted (queries, reports, routers)", HFILL } },
+		{ &hf_igmpx_analysis_expect, { "Count expected", "igmpx.analysis.expect",
+		  FT_UINT32, BASE_DEC, NULL, 0,
+		  "How many the rule expects (a Robustness Variable, the querier's QRV)", HFILL } },
+		{ &hf_igmpx_analysis_group, { "Group", "igmpx.analysis.group", FT_IPv4,
+		  BASE_NONE, NULL, 0, "The group the finding is about", HFILL } },
+		{ &hf_igmpx_analysis_router, { "Other router", "igmpx.analysis.router", FT_IPv4,
+		  BASE_NONE, NULL, 0, "The other router (querier) the finding is about", HFILL } },
 	};
+	static gint *ett[] = { &ett_igmpx_analysis };
 
 	proto_igmpx_state = proto;
 	proto_register_field_array(proto, hf, array_length(hf));
+	proto_register_subtree_array(ett, array_length(ett));
 	prefs_register_uint_preference(module, "timer_tolerance_ms", "Timer tolerance (ms)",
 		"Added to every timing window of the stateful analysis (Max Resp Time, "
 		"query intervals, retransmission windows) before a late or early message is "
