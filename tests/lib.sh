@@ -94,3 +94,33 @@ check_expected() {
 		return 1
 	fi
 }
+
+# rules_per_frame PCAP [LABEL [ONCE]]: "[LABEL ]<frame> <rule,rule|->" for
+# every frame of PCAP decoded in two passes (tshark -2, so that timing
+# findings about earlier frames are in place), the igmpx.rule IDs sorted;
+# an ID as many times as the frame reports it, or once with ONCE=1.
+rules_per_frame() {
+	tshark_as_user -2 -r "$1" -T pdml |
+	awk -v c="${2:-}" -v once="${3:-0}" '
+		/<field name="frame.number"/ {
+			if (frame != "") flush()
+			match($0, /show="[0-9]+"/)
+			frame = substr($0, RSTART + 6, RLENGTH - 7)
+			n = 0; delete seen
+		}
+		/<field name="igmpx\.rule\./ {
+			match($0, /name="igmpx\.rule\.[a-z0-9_]+"/)
+			r = substr($0, RSTART + 17, RLENGTH - 18)
+			if (!once || !(r in seen)) { seen[r] = 1; list[++n] = r }
+		}
+		function flush(   i, j, t, s) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && list[j - 1] > list[j]; j--) {
+					t = list[j]; list[j] = list[j - 1]; list[j - 1] = t
+				}
+			s = ""
+			for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") list[i]
+			print (c == "" ? "" : c " ") frame, (s == "" ? "-" : s)
+		}
+		END { if (frame != "") flush() }'
+}

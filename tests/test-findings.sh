@@ -17,32 +17,6 @@ expected=$1
 shift
 [ $# -gt 0 ] || die "usage: test-findings.sh EXPECTED PCAP..."
 
-# findings PCAP NAME: one line per frame.
-findings() {
-	tshark_as_user -2 -r "$1" -T pdml |
-	awk -v c="$2" '
-		/<field name="frame.number"/ {
-			if (frame != "") flush()
-			match($0, /show="[0-9]+"/)
-			frame = substr($0, RSTART + 6, RLENGTH - 7)
-			n = 0
-		}
-		/<field name="igmpx\.rule\./ {
-			match($0, /name="igmpx\.rule\.[a-z0-9_]+"/)
-			list[++n] = substr($0, RSTART + 17, RLENGTH - 18)
-		}
-		function flush(   i, j, t, s) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && list[j - 1] > list[j]; j--) {
-					t = list[j]; list[j] = list[j - 1]; list[j - 1] = t
-				}
-			s = ""
-			for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") list[i]
-			print c, frame, (s == "" ? "-" : s)
-		}
-		END { if (frame != "") flush() }'
-}
-
 got="$SCRATCH/got"
 : > "$got"
 for pcap in "$@"; do
@@ -50,7 +24,7 @@ for pcap in "$@"; do
 	origin=$(basename "$(dirname "$pcap")")
 	name=$origin/$(basename "$pcap" .pcap)
 	staged=$(stage_input "$pcap")
-	findings "$staged" "$name" > "$SCRATCH/one" || die "FAIL $name: tshark failed"
+	rules_per_frame "$staged" "$name" > "$SCRATCH/one" || die "FAIL $name: tshark failed"
 	[ -s "$SCRATCH/one" ] || die "FAIL $name: no frame decoded"
 	cat "$SCRATCH/one" >> "$got"
 done

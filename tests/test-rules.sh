@@ -21,33 +21,6 @@ if ! "$pcapgen" --expectations "$@" > "$expect" 2> "$SCRATCH/err"; then
 fi
 [ -s "$expect" ] || die "FAIL: igmpx-pcapgen --expectations printed nothing"
 
-# rules_shown PCAP: "<frame> <rule,rule|->" for every frame, rules sorted.
-rules_shown() {
-	tshark_as_user -2 -r "$1" -T pdml |
-	awk '
-		/<field name="frame.number"/ {
-			if (frame != "") flush()
-			match($0, /show="[0-9]+"/)
-			frame = substr($0, RSTART + 6, RLENGTH - 7)
-			n = 0; delete seen
-		}
-		/<field name="igmpx\.rule\./ {
-			match($0, /name="igmpx\.rule\.[a-z0-9_]+"/)
-			r = substr($0, RSTART + 17, RLENGTH - 18)
-			if (!(r in seen)) { seen[r] = 1; list[++n] = r }
-		}
-		function flush(   i, j, t, s) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && list[j - 1] > list[j]; j--) {
-					t = list[j]; list[j] = list[j - 1]; list[j - 1] = t
-				}
-			s = ""
-			for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") list[i]
-			print frame, (s == "" ? "-" : s)
-		}
-		END { if (frame != "") flush() }'
-}
-
 # sort_rules: the same normal form for the expectations.
 sort_rules() {
 	awk '{ n = split($3, r, ","); for (i = 2; i <= n; i++)
@@ -62,7 +35,7 @@ for capture in $(awk '{ print $1 }' "$expect" | uniq); do
 	[ -f "$pcap" ] || { echo "FAIL $capture: no $pcap"; fail=1; continue; }
 	staged=$(stage_input "$pcap")
 	awk -v c="$capture" '$1 == c' "$expect" | sort_rules > "$SCRATCH/want"
-	rules_shown "$staged" > "$SCRATCH/got" || { echo "FAIL $capture: tshark failed"; fail=1; continue; }
+	rules_per_frame "$staged" "" 1 > "$SCRATCH/got" || { echo "FAIL $capture: tshark failed"; fail=1; continue; }
 	if ! diff -u "$SCRATCH/want" "$SCRATCH/got" > "$SCRATCH/diff"; then
 		echo "FAIL $capture: igmpx.rule.* items differ from the expectations" \
 		     "(- expected: frame rules, + shown)"
