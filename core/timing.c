@@ -439,8 +439,8 @@ static void check_intervals(struct tq_out *o, struct tq_querier *q, const struct
 		tq_emit(o, IGMPX_RULE_v2_query_interval, o->frame,
 			"IGMPv1 or v2 General Query not its Query Interval (the gap before) after "
 			"the previous one of this querier",
-			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT | IGMPX_TV_ROUTER, .time_us = gap,
-			   .limit_us = q->prev_gap, .router = q->addr),
+			TV(.has = IGMPX_TV_TIME | IGMPX_TV_LIMIT, .time_us = gap,
+			   .limit_us = q->prev_gap),
 			"IGMPv%d General Query of %s %s s after the previous, the one before "
 			"%s s after its own: no Query Interval kept (tolerance %u ms)",
 			q->version, tq_ip4(q->addr, a), tq_s(gap), tq_s(q->prev_gap),
