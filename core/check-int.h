@@ -18,7 +18,11 @@ struct ck {
 	size_t goff;               /* = h.payload_off */
 	size_t glen;               /* its octets in the buffer */
 	size_t wlen;               /* its octets on the wire (IP total length) */
-	bool cut;                  /* glen < wlen: snaplen or an ICMP quote */
+	bool cut;                  /* glen < wlen: snaplen, an ICMP quote or a first fragment */
+	bool first_fragment;       /* more fragments follow: the length on the wire
+				      is not known (wlen = glen) */
+	bool fragmented;           /* sent in IP fragments (a first fragment, or reassembled) */
+	bool quoted;               /* in an ICMP error */
 	enum igmpx_kind kind;      /* by type, destination and wire length */
 	bool versionless;          /* a query under 8 octets: no version's rules */
 	struct igmpx_msg m;        /* the parse of the glen octets */

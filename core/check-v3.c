@@ -147,7 +147,8 @@ void ck_v3_query(struct ck *c)
 	if (has_group && g == 0 && nsrc > 0)
 		ck_emit(c, IGMPX_RULE_gq_sources, G(IGMPX_OFF_Q_NSRC), 2,
 			"General Query (group 0) with Number of Sources %u, must be 0", nsrc);
-	check_query_count(c, nsrc);
+	if (!c->first_fragment)        /* its length on the wire is not known */
+		check_query_count(c, nsrc);
 	size_t room = (c->glen - IGMPX_OFF_Q_SRC) / 4;
 	check_sources(c, IGMPX_OFF_Q_SRC, (unsigned)(room < nsrc ? room : nsrc),
 		      IGMPX_RULE_v3_query_source, 0);
@@ -223,7 +224,7 @@ static void check_records(struct ck *c, uint16_t nrec)
 		}
 		off = r.end;
 	}
-	if (off < c->wlen)       /* §4.2.12 */
+	if (off < c->wlen && !c->first_fragment)       /* §4.2.12 */
 		ck_emit(c, IGMPX_RULE_v3_report_extra, G(off), c->wlen - off,
 			"v3 report of %zu octets: %zu after its last group record, must be none",
 			c->wlen, c->wlen - off);

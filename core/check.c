@@ -359,10 +359,37 @@ static void check_v12_code(struct ck *c)
 /* RFC 2236 §2.5: octets past the first 8 are ignored. */
 static void check_v12_extra(struct ck *c)
 {
-	if (c->wlen > IGMPX_LEN_V12)
+	if (!c->first_fragment && c->wlen > IGMPX_LEN_V12)
 		ck_emit(c, IGMPX_RULE_v2_extra, G(IGMPX_LEN_V12), c->wlen - IGMPX_LEN_V12,
 			"%s of %zu octets: %zu after the first 8, ignored (and checksummed)", name(c),
 			c->wlen, c->wlen - IGMPX_LEN_V12);
+}
+
+/* RFC 9776 §4.1.8 and §4.2.17: a query's sources and a report's records
+ * are limited to what one packet within the link's MTU holds.  Only the
+ * sender fragments an IGMP datagram (TTL 1: no router forwards it), and a
+ * sender that must fragments at its MTU: its first fragment is at most 7
+ * octets short of it (the rest of a fragment's data is a multiple of 8).
+ * Every IPv4 link carries 68 octets (RFC 791 §3.2), so a datagram of 68 or
+ * fewer, or a first fragment under 61, was fragmented by choice (a test
+ * tool's), not for an MTU: no finding.  Reassembled, only the datagram's
+ * length is known.  Said at the count the limit is on; not in an ICMP
+ * error's quote. */
+#define IGMPX_IP_MIN_MTU 68u
+
+static void check_fragmented(struct ck *c)
+{
+	if (!c->fragmented || c->quoted)
+		return;
+	if (c->first_fragment ? c->h.total_len + 7u < IGMPX_IP_MIN_MTU
+			      : c->goff + c->wlen <= IGMPX_IP_MIN_MTU)
+		return;
+	bool query = c->kind == IGMPX_K_V3_QUERY;
+	ck_emit(c, query ? IGMPX_RULE_v3_query_fragmented : IGMPX_RULE_v3_report_fragmented,
+		G(query ? IGMPX_OFF_Q_NSRC : IGMPX_OFF_R_NREC), 2,
+		"IGMPv3 %s sent in IP fragments, larger than the link's MTU allows (%s)",
+		query ? "Query" : "Report",
+		c->first_fragment ? "the first fragment" : "the datagram reassembled");
 }
 
 /* ---- Other messages ----------------------------------------------------------------- */
@@ -432,6 +459,7 @@ static const struct {
 	{ V12, check_v12_extra },
 	{ BIT(IGMPX_K_V3_QUERY), ck_v3_query },
 	{ BIT(IGMPX_K_V3_REPORT), ck_v3_report },
+	{ BIT(IGMPX_K_V3_QUERY) | BIT(IGMPX_K_V3_REPORT), check_fragmented },
 	{ BIT(IGMPX_K_V0), check_v0 },
 	{ BIT(IGMPX_K_RGMP), check_rgmp },
 	{ BIT(IGMPX_K_MRD_SOL) | BIT(IGMPX_K_MRD_TERM), check_mrd_reserved },
@@ -443,6 +471,11 @@ static enum igmpx_kind wire_kind(const struct ck *c)
 {
 	if (c->glen < 1 || c->g[0] != IGMPX_T_QUERY || !c->cut)
 		return c->m.kind;
+	/* A first fragment holds 8 octets or more, and more follow: the query
+	 * is longer than 8 octets, taken as v3 (9 to 11 octets would be no
+	 * version's, §7.1, which a first fragment cannot show). */
+	if (c->first_fragment)
+		return IGMPX_K_V3_QUERY;
 	if (c->wlen >= IGMPX_LEN_V3_QUERY)
 		return IGMPX_K_V3_QUERY;
 	if (c->wlen > IGMPX_LEN_V12)
@@ -463,11 +496,23 @@ static void setup(struct ck *c, const uint8_t *ip, size_t len, const struct igmp
 		c->wlen = c->glen;
 	c->cut = c->glen < c->wlen || (o && o->in_icmp_error) ||
 		 (o && o->reported_len > len);
+	/* RFC 791: a first fragment's Total Length is its own; the message
+	 * goes on in the fragments after it. */
+	c->first_fragment = (c->h.frag & IGMPX_IP_MF) != 0;
+	if (c->first_fragment) {
+		c->wlen = c->glen;
+		c->cut = true;
+	}
+	c->fragmented = c->first_fragment || (o && o->reassembled);
+	c->quoted = o && o->in_icmp_error;
 	c->kind = wire_kind(c);
 }
 
 static size_t run(struct ck *c)
 {
+	/* A fragment other than the first holds no message's start. */
+	if (c->h.frag & IGMPX_IP_OFFSET)
+		return 0;
 	/* A query too short for a version (under 8 octets on the wire) is held
 	 * to no version's rules: only to its length and checksum. */
 	c->versionless = c->glen >= 1 && c->g[0] == IGMPX_T_QUERY && c->wlen < IGMPX_LEN_V12;

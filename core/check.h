@@ -29,6 +29,10 @@ struct igmpx_check_opts {
 	size_t reported_len;   /* the packet's length on the wire, if the buffer
 				  was cut by a capture's snaplen (0: len) */
 	int in_icmp_error;     /* quoted in an ICMP error: cut, skip checksum/length rules */
+	int reassembled;       /* the datagram came in IP fragments, put together again:
+				  ip is whole, its header's flags and offset cleared.
+				  (A fragment itself shows it in its header: the first
+				  is checked as far as it goes, the others not at all.) */
 };
 
 /* Checks the packet ip[0 .. len) (IPv4 header, then IGMP).  Writes up to

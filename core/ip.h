@@ -13,6 +13,12 @@
 #define IGMPX_IPPROTO_IGMP 2
 #define IGMPX_IPOPT_RA     0x94  /* RFC 2113: copied, class 0, number 20 */
 
+/* The IPv4 Flags and Fragment Offset field (RFC 791): More Fragments, and
+ * the offset in 8-octet units.  Either set: the packet is a fragment. */
+#define IGMPX_IP_MF          0x2000
+#define IGMPX_IP_OFFSET      0x1FFF
+#define IGMPX_IP_FRAGMENT    (IGMPX_IP_MF | IGMPX_IP_OFFSET)
+
 struct igmpx_ipv4 {
 	uint8_t ihl;            /* header length in 32-bit words */
 	uint8_t tos;

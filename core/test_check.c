@@ -273,6 +273,39 @@ static void c_query_qrv_one(struct tb *t, int bad)
 {
 	igmpx_build_v3_query(&t->w, 100, 0, 0, 0, bad ? 1 : 2, 125, 0, NULL, 0);
 }
+/* §4.1.8, §4.2.17: the first fragment of a query with 20 sources and of a
+ * report with a record of 20, 40 octets of each in it (Number of Sources
+ * or of Group Records there); the twin is the whole message, unfragmented.
+ * The other fragments, and the reassembled message, are test_fragments'. */
+static void sources20(uint32_t *s)
+{
+	for (unsigned i = 0; i < 20; i++)
+		s[i] = S1 + i;
+}
+static void c_query_fragmented(struct tb *t, int bad)
+{
+	uint32_t s[20];
+	sources20(s);
+	t->ip.dst = G1;
+	igmpx_build_v3_query(&t->w, 10, G1, 0, 0, 2, 125, 20, s, 20);
+	if (bad) {
+		t->ip.frag = IGMPX_IP_MF;
+		t->cut = 40;
+	}
+}
+static void c_report_fragmented(struct tb *t, int bad)
+{
+	uint32_t s[20];
+	sources20(s);
+	t->ip.src = HOST;
+	t->ip.dst = ALL_V3;
+	igmpx_build_v3_report(&t->w, 0, 0, 1);
+	igmpx_build_v3_record(&t->w, 1, 0, 20, G1, s, 20);
+	if (bad) {
+		t->ip.frag = IGMPX_IP_MF;
+		t->cut = 40;
+	}
+}
 static void c_query_length(struct tb *t, int bad)
 {
 	v12(t, IGMPX_T_QUERY, 100, 0);
@@ -573,6 +606,8 @@ static const struct rcase cases[] = {
 	RC(ssm_exclude, ssm_exclude, IGMP + 8, 1),
 	RC(query_mrt_qqi, query_mrt_qqi, IGMP + 1, 1),
 	RC(query_qrv_one, query_qrv_one, IGMP + 8, 1),
+	RC(query_fragmented, v3_query_fragmented, IGMP + 10, 2),
+	RC(report_fragmented, v3_report_fragmented, IGMP + 6, 2),
 };
 
 static size_t build_case(const struct rcase *rc, int bad, uint8_t *out, size_t cap)
@@ -761,6 +796,76 @@ static void test_cuts(void)
 	CHECK(n == 1 && f[0].rule == IGMPX_RULE_v3_gsq_dst, "ICMP quote to 224.0.0.1: %zu", n);
 }
 
+#define MIN2(a, b) ((a) < (b) ? (a) : (b))
+
+/* A fragmented datagram (RFC 791): the first fragment, cut at each 8-octet
+ * boundary, is judged as far as it goes and breaks only the size rule (its
+ * length and checksum are not known), and that only when an MTU could have
+ * made it; a later fragment holds no message's
+ * start and is not judged at all; the message reassembled is judged whole,
+ * and breaks the size rule too.  Not in an ICMP error's quote. */
+static void test_fragments(void)
+{
+	static const char *const names[] = { "query_fragmented", "report_fragmented" };
+	static const enum igmpx_rule rules[] = { IGMPX_RULE_v3_query_fragmented,
+						 IGMPX_RULE_v3_report_fragmented };
+	uint8_t pkt[512];
+	struct igmpx_finding f[MAXF];
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			if (strcmp(cases[i].name, names[k]) != 0)
+				continue;
+			size_t len = build_case(&cases[i], 0, pkt, sizeof(pkt));
+			size_t mlen = len - IGMP;
+			for (size_t first = 8; first < mlen; first += 8) {
+				uint8_t frag[512];
+				memcpy(frag, pkt, IGMP + first);
+				frag[2] = (uint8_t)((IGMP + first) >> 8);
+				frag[3] = (uint8_t)(IGMP + first);
+				frag[6] = IGMPX_IP_MF >> 8;
+				/* Under 61 octets, no MTU made it (RFC 791: 68 at least). */
+				size_t want = IGMP + first + 7 >= 68;
+				size_t n = check_exact(frag, IGMP + first, NULL, f, MAXF);
+				CHECK(n == want && (!n || (f[0].rule == rules[k] &&
+				      f[0].offset == IGMP + MIN2(k ? 6u : 10u, first))),
+				      "%s: first fragment of %zu octets: %zu finding(s)", names[k], first, n);
+				if (n != want)
+					print_findings(f, n);
+				/* The next fragment: 8 octets on, garbage as a message. */
+				memcpy(frag + IGMP, pkt + IGMP + first, 8);
+				frag[2] = 0;
+				frag[3] = IGMP + 8;
+				frag[6] = (uint8_t)((IGMPX_IP_MF | first / 8) >> 8);
+				frag[7] = (uint8_t)(first / 8);
+				n = check_exact(frag, IGMP + 8, NULL, f, MAXF);
+				CHECK(n == 0, "%s: a later fragment at %zu: %zu finding(s)", names[k],
+				      first, n);
+				struct igmpx_check_opts q = { .in_icmp_error = 1 };
+				memcpy(frag, pkt, IGMP + 8);
+				frag[6] = IGMPX_IP_MF >> 8;
+				n = check_exact(frag, IGMP + 8, &q, f, MAXF);
+				CHECK(n == 0, "%s: first fragment in an ICMP error: %zu finding(s)",
+				      names[k], n);
+			}
+			struct igmpx_check_opts r = { .reassembled = 1 };
+			size_t n = check_exact(pkt, len, &r, f, MAXF);
+			CHECK(n == 1 && f[0].rule == rules[k], "%s reassembled: %zu finding(s)",
+			      names[k], n);
+			CHECK(check_exact(pkt, len, NULL, f, MAXF) == 0, "%s whole: clean", names[k]);
+		}
+	/* A General Query (36 octets with its header) reassembled: any link
+	 * carries it whole, so it was fragmented by choice; no finding. */
+	struct tb t;
+	memset(&t, 0, sizeof(t));
+	igmpx_ipv4_defaults(&t.ip, ROUTER, ALL_SYSTEMS);
+	igmpx_wbuf_init(&t.w, t.msg, sizeof(t.msg));
+	t.checksum = -1;
+	igmpx_build_v3_query(&t.w, 100, 0, 0, 0, 2, 125, 0, NULL, 0);
+	size_t len = tb_build(&t, pkt, sizeof(pkt));
+	struct igmpx_check_opts r = { .reassembled = 1 };
+	CHECK(check_exact(pkt, len, &r, f, MAXF) == 0, "a 36-octet query reassembled: clean");
+}
+
 static void test_order_and_bound(void)
 {
 	/* TTL 2 (offset 8), ToS 0 (1), dst 224.0.0.1 (16), Reserved 1 (25): four findings. */
@@ -832,6 +937,7 @@ int main(void)
 	test_query_timers();
 	test_many_duplicates();
 	test_cuts();
+	test_fragments();
 	test_order_and_bound();
 	test_prefixes();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -59,6 +59,7 @@ struct desc_frame {
 	enum igmpx_kind kind;    /* what the message must parse as */
 	size_t trailer_len;      /* trailer= octets */
 	bool quoted;             /* icmp=: the packet is quoted in an ICMP error */
+	bool fragment;           /* fragment=: one IP fragment of the message */
 	bool expect[IGMPX_RULE_COUNT]; /* expect=: the rules it must break, no more */
 };
 

@@ -137,6 +137,43 @@ static size_t quote_in_icmp(const struct desc_line *l, uint8_t *pkt, size_t len,
 	return igmpx_ipv4_build(&out, icmp, 8 + quoted, pkt, cap);
 }
 
+/* fragment=N: the packet as the IP fragments a sender makes of it (RFC
+ * 791), N octets of the message in each but the last, every one with the
+ * whole header (options included: the Router Alert option is copied into
+ * each, its copied flag set), back to back.  The first carries the frame's
+ * expectations, the others none: they hold no message's start. */
+static void append_fragments(struct desc_capture *cap,
+			     const struct desc_frame *f, const uint8_t *frame, size_t size)
+{
+	size_t hlen = 4u * (frame[14] & 0x0F), plen = f->len - 14 - hlen;
+	for (size_t off = 0; off < plen; off += size) {
+		size_t chunk = plen - off < size ? plen - off : size;
+		struct desc_frame part = *f;
+		part.len = part.caplen = 14 + hlen + chunk;
+		part.fragment = true;
+		part.trailer_len = 0;
+		if (off)
+			memset(part.expect, 0, sizeof(part.expect));
+		part.bytes = malloc(part.len);
+		if (!part.bytes)
+			exit(2);
+		memcpy(part.bytes, frame, 14 + hlen);
+		memcpy(part.bytes + 14 + hlen, frame + 14 + hlen + off, chunk);
+		uint8_t *ip = part.bytes + 14;
+		uint16_t frag = (uint16_t)((ip[6] << 8 | ip[7]) & ~IGMPX_IP_FRAGMENT);
+		frag |= (uint16_t)(off / 8) | (off + chunk < plen ? IGMPX_IP_MF : 0);
+		ip[2] = (uint8_t)((hlen + chunk) >> 8);
+		ip[3] = (uint8_t)(hlen + chunk);
+		ip[6] = (uint8_t)(frag >> 8);
+		ip[7] = (uint8_t)frag;
+		ip[10] = ip[11] = 0;
+		uint16_t ck = igmpx_cksum(ip, hlen);
+		ip[10] = (uint8_t)(ck >> 8);
+		ip[11] = (uint8_t)ck;
+		append_frame(cap, &part);
+	}
+}
+
 void desc_frame_build(const struct desc_frame_lines *fd, struct desc_capture *cap)
 {
 	static uint8_t frame[DESC_MAX_FRAME];
@@ -207,6 +244,20 @@ void desc_frame_build(const struct desc_frame_lines *fd, struct desc_capture *ca
 	}
 	f.kind = b.kind;
 	desc_expect_parse(l, f.expect);
+	if (desc_has(l, "fragment")) {
+		size_t size = (size_t)desc_num(l, "fragment", 0, 0xFFF8);
+		if (desc_has(l, "icmp") || desc_has(l, "snap") || desc_has(l, "truncate"))
+			desc_err(l, "fragment= with icmp=, snap= or truncate=: fragments are whole "
+				 "packets of a whole message");
+		else if (size < 8 || size % 8 || size >= mlen)
+			desc_err(l, "fragment=%zu: a multiple of 8 octets, at least 8 and less than "
+				 "the %zu-octet message", size, mlen);
+		if (desc_errors != errors)
+			return;
+		append_fragments(cap, &f, frame, size);
+		cap->last_at_us = f.at_us;
+		return;
+	}
 	f.bytes = malloc(f.len);
 	if (!f.bytes)
 		exit(2);

@@ -18,7 +18,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char desc_common_keys[] =
-	"at src dst ttl tos ra ipopts ipid checksum trailer truncate snap icmp expect";
+	"at src dst ttl tos ra ipopts ipid checksum trailer truncate snap icmp fragment expect";
 
 static uint32_t sources[DESC_MAX_SOURCES];
 

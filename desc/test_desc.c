@@ -5,6 +5,7 @@
  * expect=.  Every error must be counted in desc_errors and name file:line
  * on stderr: while a case runs, stderr goes to a file and is read back. */
 #include "desc.h"
+#include "ip.h"
 #include "test.h"
 
 #include <fcntl.h>
@@ -473,6 +474,50 @@ static void test_read_errors(void)
 	read_bad(HEAD FR "at=2 v2query\n" FR "at=1 v2query\n", 4, "goes back in time", 1);
 	read_bad("capture c\n" FR "v2query\n", 1, "capture c has no note", 1);
 	read_bad(HEAD FR "v2query\ncapture c\n", 4, "capture c already defined", 1);
+	read_bad(HEAD FR "v3query fragment=12\n", 3, "fragment=12: a multiple of 8", 0);
+	read_bad(HEAD FR "v3query fragment=16\n", 3, "less than the 12-octet message", 0);
+	read_bad(HEAD FR "v3query fragment=8 icmp=192.0.2.9\n", 3, "fragment= with icmp=", 0);
+}
+
+/* fragment=: a 92-octet query (20 sources) in fragments of 40, 40 and 12
+ * octets, each with the whole header (Router Alert included), More
+ * Fragments on all but the last, offsets 0, 5 and 10 (8-octet units), a
+ * right header checksum; only the first expects its rule.  Put together,
+ * they are the message unfragmented. */
+static void test_fragment(void)
+{
+	write_gen(HEAD FR "at=2 v3query group=239.1.1.1 sources=198.51.100.1+20 fragment=40 "
+		  "expect=v3_query_fragmented\n" FR "at=3 v3query group=239.1.1.1 "
+		  "sources=198.51.100.1+20\n");
+	struct desc_set set = { 0 };
+	watch();
+	bool ok = desc_read_file(gen_path, &set);
+	no_error("read fragments");
+	CHECK(ok && set.ncaps == 1 && set.caps[0].nframes == 4, "fragments: %zu frames",
+	      set.ncaps ? set.caps[0].nframes : 0);
+	if (!ok || set.ncaps != 1 || set.caps[0].nframes != 4)
+		goto out;
+	const struct desc_frame *f = set.caps[0].frames, *whole = &f[3];
+	static const size_t sizes[] = { 40, 40, 12 };
+	uint8_t joined[128];
+	size_t at = 0;
+	for (size_t i = 0; i < 3; i++) {
+		const uint8_t *ip = f[i].bytes + 14;
+		struct igmpx_ipv4 h;
+		CHECK(igmpx_ipv4_parse(ip, f[i].len - 14, &h) && h.router_alert && h.ihl == 6 &&
+		      h.total_len == 24 + sizes[i] && igmpx_cksum(ip, 24) == 0 &&
+		      h.frag == ((i < 2 ? IGMPX_IP_MF : 0) | 5 * i) && f[i].fragment &&
+		      f[i].at_us == 2000000 && f[i].caplen == f[i].len,
+		      "fragment %zu: length %u, flags and offset 0x%04x", i, h.total_len, h.frag);
+		CHECK(f[i].expect[IGMPX_RULE_v3_query_fragmented] == (i == 0),
+		      "fragment %zu: expectation", i);
+		memcpy(joined + at, ip + 24, sizes[i]);
+		at += sizes[i];
+	}
+	CHECK(at == whole->len - 14 - 24 && memcmp(joined, whole->bytes + 14 + 24, at) == 0 &&
+	      !whole->fragment, "the fragments put together are the whole message");
+out:
+	desc_set_free(&set);
 }
 
 /* ---- expect= --------------------------------------------------------------- */
@@ -530,6 +575,7 @@ int main(void)
 	test_time();
 	test_read_file();
 	test_read_errors();
+	test_fragment();
 	test_expect();
 	desc_line_free(&line);
 	unlink(err_path);

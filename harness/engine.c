@@ -119,7 +119,9 @@ struct frame *run_record(struct run *r, uint64_t t, int dir, const uint8_t *b, s
 	f->comments = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(r->frames, f);
 	ip = hx_ip_of(1, f->bytes, len, &iplen);
-	if (!ip || !igmpx_ipv4_parse(ip, iplen, &h) || h.proto != IGMPX_IPPROTO_IGMP)
+	/* A fragment after the first holds no message's start (RFC 791). */
+	if (!ip || !igmpx_ipv4_parse(ip, iplen, &h) || h.proto != IGMPX_IPPROTO_IGMP ||
+	    (h.frag & IGMPX_IP_OFFSET))
 		return f;
 	if (dir == 1 && h.src == HX_IUT_ADDR && !(b[6] & 1)) {
 		memcpy(r->iut_mac, b + 6, 6);

@@ -7,6 +7,8 @@
 #include "rules.h"
 
 #include <epan/tap.h>
+#include <epan/dissectors/packet-ip.h>
+#include <wsutil/pint.h>
 
 static expert_field ei_igmpx_rule[IGMPX_RULE_COUNT];
 
@@ -117,6 +119,51 @@ static gboolean igmpx_rules_wanted(const struct igmpx_ctx *c)
 	return (expert_tap > 0 && have_tap_listener(expert_tap)) || igmpx_stats_wanted();
 }
 
+/* The datagram Wireshark put together from IP fragments (ip.defragment, on
+ * by default): the message is then in a data source of its own, with no IP
+ * header before it.  The header of the fragment that completed it is in the
+ * frame, found there by its protocol, identification, flags and offset and
+ * addresses (the IP dissector's ws_ip4); followed by the message, with the
+ * datagram's Total Length and the flags and offset cleared, it is the
+ * datagram as its sender meant it.  NULL for any other message. */
+static const guint8 *reassembled_ip(struct igmpx_ctx *c, size_t *len, size_t *hlen)
+{
+	const ws_ip4 *iph = WS_IP4_PTR(c->ip_data);
+	tvbuff_t *frame;
+	const guint8 *b;
+	guint n;
+
+	if (!iph || !(iph->ip_off & IGMPX_IP_FRAGMENT) || !c->whole || !c->pinfo->data_src ||
+	    iph->ip_src.type != AT_IPv4 || iph->ip_dst.type != AT_IPv4)
+		return NULL;
+	frame = get_data_source_tvb((const struct data_source *)c->pinfo->data_src->data);
+	if (!frame || frame == tvb_get_ds_tvb(c->tvb))
+		return NULL;
+	n = tvb_captured_length(frame);
+	b = tvb_get_ptr(frame, 0, n);
+	for (guint at = 0; at + 20 <= n; at++) {
+		const guint8 *h = b + at;
+		size_t hl = (size_t)(h[0] & 0x0F) * 4;
+		guint8 *p;
+
+		if (h[0] >> 4 != 4 || hl < 20 || at + hl > n || h[9] != IGMPX_IPPROTO_IGMP ||
+		    pntoh16(h + 4) != iph->ip_id || pntoh16(h + 6) != iph->ip_off ||
+		    memcmp(h + 12, iph->ip_src.data, 4) != 0 || memcmp(h + 16, iph->ip_dst.data, 4) != 0)
+			continue;
+		if (hl + c->len > 0xFFFF)
+			return NULL;
+		p = (guint8 *)wmem_alloc(c->pinfo->pool, hl + c->len);
+		memcpy(p, h, hl);
+		memcpy(p + hl, c->buf, c->len);
+		phton16(p + 2, (guint16)(hl + c->len));
+		phton16(p + 6, (guint16)(pntoh16(h + 6) & ~IGMPX_IP_FRAGMENT));
+		*len = hl + c->len;
+		*hlen = hl;
+		return p;
+	}
+	return NULL;
+}
+
 /* Before the decode: run core/check and keep its findings in the context. */
 void igmpx_rules_check(struct igmpx_ctx *c)
 {
@@ -130,14 +177,18 @@ void igmpx_rules_check(struct igmpx_ctx *c)
 	if (!igmpx_rules_wanted(c))
 		return;
 	ip = igmpx_ip_packet(c, &len, &hlen);
+	if (!ip && (ip = reassembled_ip(c, &len, &hlen)) != NULL)
+		opts.reassembled = 1;
 	if (!ip)
 		return;
 	if (hlen + c->len > len)
 		opts.reported_len = hlen + c->len;
-	/* DEVIATION: check.h knows no fragments; the first fragment of an
-	 * unreassembled datagram is, like an ICMP quote, the start of a message
-	 * whose length and checksum cannot be judged. */
-	opts.in_icmp_error = c->pinfo->flags.in_error_pkt || c->pinfo->fragmented;
+	/* A first fragment says so in its own header (More Fragments), which
+	 * core reads.  A message cut by the fragmentation of a layer below (a
+	 * tunnel's) is, like an ICMP quote, the start of a message whose length
+	 * and checksum cannot be judged. */
+	opts.in_icmp_error = c->pinfo->flags.in_error_pkt ||
+			     (c->pinfo->fragmented && !(pntoh16(ip + 6) & IGMPX_IP_MF));
 	if ((h = igmpx_ip_parsed(c)) != NULL && !opts.in_icmp_error && !opts.reported_len)
 		n = igmpx_check_parsed(ip, len, h, &c->m, &opts, f, G_N_ELEMENTS(f));
 	else

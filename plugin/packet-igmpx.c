@@ -506,7 +506,7 @@ static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinf
 		c->m.version = -1;
 }
 
-static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
 	struct igmpx_ctx c;
 	proto_item *ti;
@@ -514,6 +514,7 @@ static int dissect_igmpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 	gboolean fields;
 
 	igmpx_ctx_init(&c, tvb, pinfo);
+	c.ip_data = data;
 	name = igmpx_display_name(&c);
 	col_set_str(pinfo->cinfo, COL_PROTOCOL, igmpx_msg_protocol(&c.m));
 	col_clear(pinfo->cinfo, COL_INFO);

@@ -75,6 +75,9 @@ struct igmpx_ctx {
 	const guint8 *ip;
 	size_t ip_len, ip_hdr;
 	struct igmpx_ipv4 iph;
+	/* What the IP dissector passed (a ws_ip4, or NULL): the header of the
+	 * fragment that completed a reassembled datagram. */
+	const void *ip_data;
 	/* Last, left out of the context's clearing: filled before use. */
 	struct igmpx_span span_buf[IGMPX_SPANS_INLINE];
 };

@@ -99,8 +99,10 @@ check_expected() {
 # every frame of PCAP decoded in two passes (tshark -2, so that timing
 # findings about earlier frames are in place), the igmpx.rule IDs sorted;
 # an ID as many times as the frame reports it, or once with ONCE=1.
+# $RULES_TSHARK_OPTS: more tshark options (words), e.g. -o ip.defragment:FALSE.
 rules_per_frame() {
-	tshark_as_user -2 -r "$1" -T pdml |
+	# shellcheck disable=SC2086
+	tshark_as_user -2 ${RULES_TSHARK_OPTS:-} -r "$1" -T pdml |
 	awk -v c="${2:-}" -v once="${3:-0}" '
 		/<field name="frame.number"/ {
 			if (frame != "") flush()

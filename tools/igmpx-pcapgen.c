@@ -131,6 +131,8 @@ static bool frame_check(const struct desc_capture *c, const struct desc_frame *f
 	}
 	if (f->quoted)
 		return true;    /* an ICMP error quotes 8 octets: nothing more to hold it to */
+	if (f->fragment)
+		return true;    /* a part of the message, whole only put together */
 	bool whole = m.status == IGMPX_OK && m.checksum_ok && f->caplen == f->len;
 	if (is_bad_capture(c)) {
 		/* A bad- capture may hold whole twins of its malformed frames: a
