@@ -500,9 +500,11 @@ static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinf
 		igmpx_parse_to(c->buf, c->len, pntoh32(pinfo->dst.data), &c->m);
 	else
 		igmpx_parse(c->buf, c->len, &c->m);
-	/* A quoted query is cut to 8 octets: its length no longer tells its
-	 * version (RFC 9776 §7.1). */
-	if (pinfo->flags.in_error_pkt && c->m.type == IGMPX_T_QUERY)
+	/* A quoted query is cut to 8 octets, and the first fragment of one can
+	 * hold 8 to 11: their length no longer tells the version (RFC 9776
+	 * §7.1; a first fragment of 12 or more is v3's). */
+	if (c->m.type == IGMPX_T_QUERY &&
+	    (pinfo->flags.in_error_pkt || (pinfo->fragmented && c->len < IGMPX_LEN_V3_QUERY)))
 		c->m.version = -1;
 }
 
