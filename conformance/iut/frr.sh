@@ -50,10 +50,10 @@ version)
 	;;
 boot)
 	"$vm" up
-	"$vm" exec "'$here/frr.sh' guest-boot $2"
+	IGMPX_VM_TIMEOUT=80 "$vm" exec "'$here/frr.sh' guest-boot $2"
 	;;
 start)
-	"$vm" exec "'$here/frr.sh' guest-start"
+	IGMPX_VM_TIMEOUT=80 "$vm" exec "'$here/frr.sh' guest-start"
 	touch "$W/started"
 	;;
 ready)

@@ -50,10 +50,10 @@ version)
 boot)
 	[ -n "${IGMPX_SRC_IFNAME:-}" ] || { echo "igmpproxy.sh: the profile needs a source link (upstream)" >&2; exit 1; }
 	"$vm" up
-	"$vm" exec "'$here/igmpproxy.sh' guest-boot"
+	IGMPX_VM_TIMEOUT=80 "$vm" exec "'$here/igmpproxy.sh' guest-boot"
 	;;
 start)
-	"$vm" exec "'$here/igmpproxy.sh' guest-start"
+	IGMPX_VM_TIMEOUT=80 "$vm" exec "'$here/igmpproxy.sh' guest-start"
 	;;
 ready)
 	"$vm" exec "'$here/igmpproxy.sh' guest-ready" && [ -s "$W/upstream-groups.lines" ]
