@@ -237,7 +237,10 @@ static void feed_query(struct igmpx_groups *s, const struct igmpx_tap_info *ti, 
 	}
 	g = group_get(s, group);
 	g->queries++;
-	g->versions |= 1u << ti->m.version;
+	/* A query quoted in an ICMP error, or the first fragment of one, has
+	 * no version its length can tell (-1). */
+	if (ti->m.version >= 0)
+		g->versions |= 1u << ti->m.version;
 }
 
 void igmpx_groups_feed(struct igmpx_groups *s, const struct igmpx_tap_info *ti)

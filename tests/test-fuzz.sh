@@ -55,11 +55,12 @@ frames=$(capinfos -c -M "$base" | awk '/Number of packets/ { print $NF }')
 rounds=6
 [ "${FUZZ_LONG:-0}" = 1 ] && rounds=200
 ran=0 fail=0
-# run_one FILE WHAT: one tshark pass over a mutated file; fails on any report.
+# run_one FILE WHAT [TSHARK-OPTION...]: one tshark pass over a (mutated) file;
+# fails on any report.
 run_one() {
 	local log="$SCRATCH/log" n
 	chmod a+r "$1"
-	tshark_asan -2 -r "$1" -V -z igmpx,groups -z igmpx,rules -z expert,error \
+	tshark_asan "${@:3}" -2 -r "$1" -V -z igmpx,groups -z igmpx,rules -z expert,error \
 		> /dev/null 2> "$log"
 	local rc=$?
 	if [ $rc != 0 ] || grep -qE 'AddressSanitizer|runtime error:|[Dd]issector bug|UndefinedBehavior' "$log"; then
@@ -74,6 +75,10 @@ run_one() {
 	ran=$((ran + n))
 }
 
+# First the captures as they are, with IP reassembly on (the default) and
+# off (first fragments reach the plugin), then mutated.
+run_one "$base" "the captures unchanged"
+run_one "$base" "the captures unchanged, IP reassembly off" -o ip.defragment:FALSE
 for ((i = 1; i <= rounds && fail == 0; i++)); do
 	for p in 0.02 0.05 0.2; do
 		out="$SCRATCH/in/fuzz-$i-$p.pcapng"
