@@ -94,11 +94,19 @@ static void dissect(epan_dissect_t *e, size_t i, const uint8_t *p, size_t len, n
 	static guint32 cum;
 	frame_data *fd = &frames[i];
 	wtap_rec rec;
+	bool first = !fd->num;
+#if WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR < 6
 	guint8 *copy = g_memdup2(p, len);
 	tvbuff_t *tvb = tvb_new_real_data(copy, (guint)len, (gint)len);
-	bool first = !fd->num;
 
 	wtap_rec_init(&rec);
+#else
+	/* From 4.6 the octets are the record's own (rec.data), and epan makes
+	 * the tvb: a read past them within the buffer's spare room is not
+	 * caught there, as it is with the exact copy above. */
+	wtap_rec_init(&rec, len);
+	ws_buffer_append(&rec.data, p, len);
+#endif
 	rec.rec_type = REC_TYPE_PACKET;
 	rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
 	rec.ts = ts;
@@ -113,13 +121,19 @@ static void dissect(epan_dissect_t *e, size_t i, const uint8_t *p, size_t len, n
 		frame_data_init(fd, ++numbered, &rec, 0, cum);
 		frame_data_set_before_dissect(fd, &elapsed, &ref, i ? &frames[i - 1] : NULL);
 	}
+#if WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR < 6
 	epan_dissect_run_with_taps(e, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, fd, NULL);
+#else
+	epan_dissect_run_with_taps(e, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, fd, NULL);
+#endif
 	if (first) {
 		frame_data_set_after_dissect(fd, &cum);
 		fd->visited = 1;
 	}
 	epan_dissect_reset(e);        /* frees the tvb with the tree */
+#if WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR < 6
 	g_free(copy);
+#endif
 	wtap_rec_cleanup(&rec);
 }
 

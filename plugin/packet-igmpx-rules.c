@@ -2,13 +2,13 @@
  * (core/rules.def), named igmpx.rule.<id>, and the content checks of
  * core/check hung on the fields at fault. */
 #include "packet-igmpx.h"
+#include "ws-compat.h"
 
 #include "check.h"
 #include "rules.h"
 
 #include <epan/tap.h>
 #include <epan/dissectors/packet-ip.h>
-#include <wsutil/pint.h>
 
 static expert_field ei_igmpx_rule[IGMPX_RULE_COUNT];
 
@@ -147,7 +147,7 @@ static const guint8 *reassembled_ip(struct igmpx_ctx *c, size_t *len, size_t *hl
 		guint8 *p;
 
 		if (h[0] >> 4 != 4 || hl < 20 || at + hl > n || h[9] != IGMPX_IPPROTO_IGMP ||
-		    pntoh16(h + 4) != iph->ip_id || pntoh16(h + 6) != iph->ip_off ||
+		    igmpx_read16(h + 4) != iph->ip_id || igmpx_read16(h + 6) != iph->ip_off ||
 		    memcmp(h + 12, iph->ip_src.data, 4) != 0 || memcmp(h + 16, iph->ip_dst.data, 4) != 0)
 			continue;
 		if (hl + c->len > 0xFFFF)
@@ -155,8 +155,8 @@ static const guint8 *reassembled_ip(struct igmpx_ctx *c, size_t *len, size_t *hl
 		p = (guint8 *)wmem_alloc(c->pinfo->pool, hl + c->len);
 		memcpy(p, h, hl);
 		memcpy(p + hl, c->buf, c->len);
-		phton16(p + 2, (guint16)(hl + c->len));
-		phton16(p + 6, (guint16)(pntoh16(h + 6) & ~IGMPX_IP_FRAGMENT));
+		igmpx_set16(p + 2, (guint16)(hl + c->len));
+		igmpx_set16(p + 6, (guint16)(igmpx_read16(h + 6) & ~IGMPX_IP_FRAGMENT));
 		*len = hl + c->len;
 		*hlen = hl;
 		return p;
@@ -188,7 +188,7 @@ void igmpx_rules_check(struct igmpx_ctx *c)
 	 * tunnel's) is, like an ICMP quote, the start of a message whose length
 	 * and checksum cannot be judged. */
 	opts.in_icmp_error = c->pinfo->flags.in_error_pkt ||
-			     (c->pinfo->fragmented && !(pntoh16(ip + 6) & IGMPX_IP_MF));
+			     (c->pinfo->fragmented && !(igmpx_read16(ip + 6) & IGMPX_IP_MF));
 	if ((h = igmpx_ip_parsed(c)) != NULL && !opts.in_icmp_error && !opts.reported_len)
 		n = igmpx_check_parsed(ip, len, h, &c->m, &opts, f, G_N_ELEMENTS(f));
 	else

@@ -12,9 +12,9 @@
  * igmpx.response_in list of a query, findings about an earlier frame, and
  * those of windows still open at the end of the capture. */
 #include "packet-igmpx.h"
+#include "ws-compat.h"
 
 #include <epan/prefs.h>
-#include <wsutil/pint.h>
 
 #include "ip.h"
 #include "timing.h"
@@ -176,7 +176,7 @@ static const guint8 *state_ip_packet(struct igmpx_ctx *c, size_t *len)
 		return ip;
 	if (c->pinfo->src.type != AT_IPv4 || c->pinfo->dst.type != AT_IPv4)
 		return NULL;
-	igmpx_ipv4_defaults(&spec, pntoh32(c->pinfo->src.data), pntoh32(c->pinfo->dst.data));
+	igmpx_ipv4_defaults(&spec, igmpx_read32(c->pinfo->src.data), igmpx_read32(c->pinfo->dst.data));
 	out = (guint8 *)wmem_alloc(c->pinfo->pool, c->len + 64);
 	*len = igmpx_ipv4_build(&spec, c->buf, c->len, out, c->len + 64);
 	return *len ? out : NULL;
@@ -186,10 +186,8 @@ static const guint8 *state_ip_packet(struct igmpx_ctx *c, size_t *len)
  * IGMPX_MAX_LINKS); NULL if out of memory. */
 static struct igmpx_link *link_of(packet_info *pinfo)
 {
-	guint32 id = 0;
+	guint32 id = MIN(igmpx_interface_id(pinfo), IGMPX_MAX_LINKS - 1);
 
-	if (pinfo->rec && (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID))
-		id = MIN(pinfo->rec->rec_header.packet_header.interface_id, IGMPX_MAX_LINKS - 1);
 	if (!igmpx_state->links[id])
 		igmpx_state->links[id] = igmpx_link_new(&igmpx_state->cfg);
 	return igmpx_state->links[id];

@@ -8,11 +8,11 @@
  * and timing findings alike) from the expert tap: what the user is shown.
  */
 #include "packet-igmpx-stats.h"
+#include "ws-compat.h"
 
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/stats_tree.h>
-#include <wsutil/pint.h>
 
 #include <stdio.h>
 
@@ -34,8 +34,8 @@ void igmpx_stats_queue(struct igmpx_ctx *c)
 	ti->frame = pinfo->num;
 	ti->rel_ts = pinfo->rel_ts;
 	if (pinfo->src.type == AT_IPv4 && pinfo->dst.type == AT_IPv4) {
-		ti->src = pntoh32(pinfo->src.data);
-		ti->dst = pntoh32(pinfo->dst.data);
+		ti->src = igmpx_read32(pinfo->src.data);
+		ti->dst = igmpx_read32(pinfo->dst.data);
 	}
 	ti->m = c->m;
 	ti->buf = c->buf;
@@ -184,33 +184,36 @@ static char *stat_filter(const char *opt, const char *prefix)
 	return NULL;
 }
 
-static void listen_or_die(const char *tap, void *data, const char *filter, tap_reset_cb reset,
-			  tap_packet_cb packet, tap_draw_cb draw)
+/* Registers a listener; false (the reason printed) if the filter is bad. */
+static gboolean add_listener(const char *tap, void *data, const char *filter, tap_reset_cb reset,
+		       tap_packet_cb packet, tap_draw_cb draw)
 {
 	GString *err = register_tap_listener(tap, data, filter, TL_REQUIRES_NOTHING, reset, packet,
 					     draw, NULL);
 	if (err) {
 		fprintf(stderr, "tshark: Couldn't register igmpx tap: %s\n", err->str);
 		g_string_free(err, TRUE);
-		exit(1);
+		return FALSE;
 	}
+	return TRUE;
 }
 
-static void rules_init(const char *opt, void *userdata _U_)
+static igmpx_stat_init_ret rules_init(const char *opt, void *userdata _U_)
 {
 	struct igmpx_rules_stat *rs = g_new0(struct igmpx_rules_stat, 1);
 
 	rs->filter = stat_filter(opt, "igmpx,rules");
-	listen_or_die("expert", rs, rs->filter, rules_reset, rules_packet, rules_draw);
+	IGMPX_STAT_INIT_RETURN(add_listener("expert", rs, rs->filter, rules_reset, rules_packet, rules_draw));
 }
 
-static void groups_init(const char *opt, void *userdata _U_)
+static igmpx_stat_init_ret groups_init(const char *opt, void *userdata _U_)
 {
 	struct igmpx_groups_stat *gs = g_new0(struct igmpx_groups_stat, 1);
 
 	gs->groups = igmpx_groups_new();
 	gs->filter = stat_filter(opt, "igmpx,groups");
-	listen_or_die("igmpx", gs, gs->filter, groups_reset, groups_packet, groups_draw);
+	IGMPX_STAT_INIT_RETURN(add_listener("igmpx", gs, gs->filter, groups_reset, groups_packet,
+				      groups_draw));
 }
 
 /* ---- Statistics menu: stats trees ---------------------------------------------- */

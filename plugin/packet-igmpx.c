@@ -12,9 +12,9 @@
  * core/check's rule truncated says so) rather than raising an exception.
  */
 #include "packet-igmpx.h"
+#include "ws-compat.h"
 
 #include <epan/ipproto.h>
-#include <wsutil/pint.h>
 #include <epan/prefs.h>
 #include <epan/unit_strings.h>
 
@@ -57,7 +57,7 @@ static gint ett_igmpx = -1;
 static gint ett_igmpx_record = -1;
 
 /* Preferences */
-static gboolean igmpx_take_over = TRUE;
+static igmpx_pref_bool igmpx_take_over = TRUE;
 
 static dissector_handle_t igmpx_handle;
 static dissector_handle_t igmpx_builtin_handle;   /* the built-in "igmp" */
@@ -168,7 +168,7 @@ static gboolean igmpx_is_ip_header_of(const struct igmpx_ctx *c, const guint8 *h
 {
 	if ((h[0] >> 4) != 4 || (size_t)(h[0] & 0x0F) * 4 != hlen || h[9] != 2)
 		return FALSE;
-	return c->pinfo->flags.in_error_pkt || pntoh16(h + 2) >= hlen + c->len;
+	return c->pinfo->flags.in_error_pkt || igmpx_read16(h + 2) >= hlen + c->len;
 }
 
 static const guint8 *igmpx_find_ip(struct igmpx_ctx *c, size_t *len, size_t *hlen)
@@ -224,7 +224,7 @@ const struct igmpx_ipv4 *igmpx_ip_parsed(struct igmpx_ctx *c)
 	c->iph_ok = ip && c->whole && !c->pinfo->flags.in_error_pkt && len == hlen + c->len &&
 		    igmpx_ipv4_parse(ip, len, &c->iph) && c->iph.proto == IGMPX_IPPROTO_IGMP &&
 		    c->iph.payload_off == hlen && c->iph.payload_len == c->len &&
-		    c->pinfo->dst.type == AT_IPv4 && c->iph.dst == pntoh32(c->pinfo->dst.data);
+		    c->pinfo->dst.type == AT_IPv4 && c->iph.dst == igmpx_read32(c->pinfo->dst.data);
 	return c->iph_ok ? &c->iph : NULL;
 }
 
@@ -469,7 +469,7 @@ static gboolean dissect_handed_off(struct igmpx_ctx *c, proto_tree *tree)
 {
 	if (!igmpx_igmp_type_table || c->len < 4)
 		return FALSE;
-	return dissector_try_uint_new(igmpx_igmp_type_table, c->m.type, c->tvb, c->pinfo, tree,
+	return igmpx_dissector_try_uint(igmpx_igmp_type_table, c->m.type, c->tvb, c->pinfo, tree,
 				      FALSE, NULL) != 0;
 }
 
@@ -497,7 +497,7 @@ static void igmpx_ctx_init(struct igmpx_ctx *c, tvbuff_t *tvb, packet_info *pinf
 	}
 	/* RGMP and MSNIP type numbers mean that only to their destination. */
 	if (pinfo->dst.type == AT_IPv4)
-		igmpx_parse_to(c->buf, c->len, pntoh32(pinfo->dst.data), &c->m);
+		igmpx_parse_to(c->buf, c->len, igmpx_read32(pinfo->dst.data), &c->m);
 	else
 		igmpx_parse(c->buf, c->len, &c->m);
 	/* A quoted query is cut to 8 octets, and the first fragment of one can
