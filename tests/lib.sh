@@ -1,5 +1,6 @@
 # lib.sh: shared helpers for the tests that run tshark.  Source it; it needs
-# IGMPX_STAGE (the folder holding 4.0/epan/igmpx.so) in the environment.
+# IGMPX_STAGE (the folder holding VERSION/epan/igmpx.so, VERSION the
+# Wireshark the plugin was built against: 4.0, 4.4, 4.6) in the environment.
 #
 # tshark run by root ignores WIRESHARK_PLUGIN_DIR and the personal plugin
 # folder, so as root every tshark runs as nobody, on copies of the plugin
@@ -10,14 +11,18 @@ set -u
 die() { printf '%s\n' "$*" >&2; exit 1; }
 
 : "${IGMPX_STAGE:?IGMPX_STAGE must name the plugin staging folder}"
-[ -f "$IGMPX_STAGE/4.0/epan/igmpx.so" ] || die "no plugin at $IGMPX_STAGE/4.0/epan/igmpx.so: build it first"
 command -v tshark >/dev/null || die "tshark is not installed"
+# The plugin of the Wireshark whose tshark runs (X.Y of its version).
+WS_VERSION=$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+[ -n "$WS_VERSION" ] || die "cannot read tshark's version"
+[ -f "$IGMPX_STAGE/$WS_VERSION/epan/igmpx.so" ] ||
+	die "no plugin at $IGMPX_STAGE/$WS_VERSION/epan/igmpx.so (tshark is Wireshark $WS_VERSION): build it first"
 
 SCRATCH=$(mktemp -d /tmp/igmpx-test.XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
 chmod 755 "$SCRATCH"
-mkdir -p "$SCRATCH/stage/4.0/epan" "$SCRATCH/home" "$SCRATCH/in"
-cp "$IGMPX_STAGE/4.0/epan/igmpx.so" "$SCRATCH/stage/4.0/epan/"
+mkdir -p "$SCRATCH/stage/$WS_VERSION/epan" "$SCRATCH/home" "$SCRATCH/in"
+cp "$IGMPX_STAGE/$WS_VERSION/epan/igmpx.so" "$SCRATCH/stage/$WS_VERSION/epan/"
 chmod -R a+rX "$SCRATCH"
 chmod 777 "$SCRATCH/home"
 
@@ -71,12 +76,32 @@ decode_fields() {
 		-e frame.number "${args[@]}" |
 	awk -F'\t' -v names="_ws.col.Protocol _ws.col.Info $(echo $names)" '
 		BEGIN { n = split(names, name, / /) }
+		# A boolean field: tshark 4.0 prints 1 or 0, 4.2 and later True
+		# or False; written as 4.0 does, so that one expected file holds.
+		function bools(v,   k, i, t, out) {
+			k = split(v, t, /,/)
+			for (i = 1; i <= k; i++)
+				out = out (i > 1 ? "," : "") (t[i] == "True" ? "1" : t[i] == "False" ? "0" : t[i])
+			return out
+		}
+		# Expert items of Wireshark itself that only some versions add: the
+		# ICMP dissector of 4.6 marks every ICMP error "Type indicates an
+		# error" (the frames that quote IGMP).
+		function theirs(v) {
+			v = "," v ","
+			gsub(/,Type indicates an error,/, ",", v)
+			return substr(v, 2, length(v) - 2)
+		}
 		{
 			printf "frame %s: %s | %s\n", $1, $2, $3
 			line = ""
-			for (i = 3; i <= n; i++)
-				if ($(i + 1) != "")
-					line = line " " name[i] "=" $(i + 1)
+			for (i = 3; i <= n; i++) {
+				v = $(i + 1)
+				if (name[i] == "_ws.expert.message")
+					v = theirs(v)
+				if (v != "")
+					line = line " " name[i] "=" bools(v)
+			}
 			if (line != "")
 				print " " line
 		}'

@@ -23,10 +23,13 @@ built=(-Y 'igmpx || !igmpx')
 
 # items ARGS...: "<frame> <text>" for each igmpx expert item, fields built.
 items() {
+	# The frame number, a tab, the texts joined by 0x1f (tshark 4.2 and
+	# later put a backslash before a separator that is also the aggregator).
 	tshark_as_user -r "$all" "$@" "${built[@]}" -T fields -E occurrence=a \
-		-E aggregator=$'\x1f' -E separator=$'\x1f' -e frame.number -e _ws.expert.message |
-	awk -F'\037' '{ for (i = 2; i <= NF; i++)
-		if ($i ~ /\(RFC [0-9]+ [^)]*\)$/ || $i ~ /Malformed|Exception/) print $1, $i }'
+		-E aggregator=$'\x1f' -E separator=/t -e frame.number -e _ws.expert.message |
+	awk -F'\t' '{ n = split($2, t, /\037/)
+		for (i = 1; i <= n; i++)
+			if (t[i] ~ /\(RFC [0-9]+ [^)]*\)$/ || t[i] ~ /Malformed|Exception/) print $1, t[i] }'
 }
 
 # table ARGS...: the IGMPX lines of -z expert, with their counts.
