@@ -38,15 +38,21 @@ for pcap in "$top"/pcaps/tcpdump/*.pcap "$top"/pcaps/linux/*.pcap "$build"/pcaps
 	[ -f "$pcap" ] || continue
 	name=$(basename "$pcap" .pcap)
 	pcap=$(input "$pcap")
-	run_tshark -r "$pcap" -V > "$report/$name.txt"
-	run_tshark -r "$pcap" -T fields -e _ws.col.Protocol > "$report/$name.protocols"
+	# One tshark run a capture (its start is most of the cost): two passes
+	# (the stateful analysis says some things only afterwards), each
+	# frame's summary line (its Protocol column only) then its full
+	# decode, and last the expert summary.
+	run_tshark -r "$pcap" -2 -P -V -z expert -o 'gui.column.format:"Protocol","%p"' \
+		> "$report/$name.txt"
+	# The Protocol column: the line before each "Frame N: " line.
+	awk '/^Frame [0-9]+: / { print prev } { prev = $0 }' "$report/$name.txt" \
+		> "$report/$name.protocols"
 	frames=$(wc -l < "$report/$name.protocols")
 	protos=$(sort "$report/$name.protocols" | uniq -c |
 		awk '{printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1}')
 	rm -f "$report/$name.protocols"
-	# igmpx.rule.* findings by severity, from tshark's expert summary
-	# (two passes: the stateful analysis says some things only afterwards).
-	findings=$(run_tshark -r "$pcap" -2 -q -z expert | awk '
+	# igmpx.rule.* findings by severity, from the expert summary.
+	findings=$(sed -n '/^=* *$/,$p' "$report/$name.txt" | awk '
 		/^(Errors|Warns|Notes|Chats) \(/ { sev = $1 }
 		$3 == "IGMPX" { n[sev] += $1 }
 		END { printf "%d %d %d %d", n["Errors"], n["Warns"], n["Notes"], n["Chats"] }')
