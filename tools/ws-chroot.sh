@@ -41,34 +41,45 @@ suite_ok() {
 
 stamp() { printf '%s\n' $PACKAGES; }
 
+# make_one SUITE: mmdebstrap into SUITE.new, then in place of SUITE.
+make_one() {
+	local s=$1 root=$cache/$1 tmp=$cache/$1.new opts=()
+	[ "$s" != sid ] || opts=(--aptopt='Acquire::Check-Valid-Until "false"')
+	rm -rf "$tmp"
+	echo "ws-chroot: $s: making $root with mmdebstrap (a few minutes)"
+	if ! mmdebstrap --variant=apt "${opts[@]}" --include="$(echo $PACKAGES | tr ' ' ,)" \
+		"$s" "$tmp" "$mirror" >"$cache/$s.log" 2>&1; then
+		tail -20 "$cache/$s.log" >&2
+		rm -rf "$tmp"
+		echo "ws-chroot: make: mmdebstrap $s failed (the whole log: $cache/$s.log)" >&2
+		return 1
+	fi
+	stamp >"$tmp/.igmpx-packages"
+	rm -rf "$root"
+	mv "$tmp" "$root"
+	echo "ws-chroot: $s: made, Wireshark $(cmd_version "$s")"
+}
+
+# The chroots to make are made side by side: mostly downloads.
 cmd_make() {
-	local s root tmp opts
+	local s pids=() rc=0 p
 	[ "$(id -u)" = 0 ] || die "make: needs root"
 	command -v mmdebstrap >/dev/null || die "make: mmdebstrap is not installed (./dev setup --all-versions)"
 	mkdir -p "$cache"
 	for s in "$@"; do
 		suite_ok "$s"
-		root=$cache/$s
-		if [ -f "$root/.igmpx-packages" ] && [ "$(cat "$root/.igmpx-packages")" = "$(stamp)" ]; then
-			echo "ws-chroot: $s: kept ($root, Wireshark $(cmd_version "$s"))"
+		if [ -f "$cache/$s/.igmpx-packages" ] &&
+			[ "$(cat "$cache/$s/.igmpx-packages")" = "$(stamp)" ]; then
+			echo "ws-chroot: $s: kept ($cache/$s, Wireshark $(cmd_version "$s"))"
 			continue
 		fi
-		opts=()
-		[ "$s" != sid ] || opts=(--aptopt='Acquire::Check-Valid-Until "false"')
-		tmp=$cache/$s.new
-		rm -rf "$tmp"
-		echo "ws-chroot: $s: making $root with mmdebstrap (a minute or two)"
-		if ! mmdebstrap --variant=apt "${opts[@]}" --include="$(echo $PACKAGES | tr ' ' ,)" \
-			"$s" "$tmp" "$mirror" >"$cache/$s.log" 2>&1; then
-			tail -20 "$cache/$s.log" >&2
-			rm -rf "$tmp"
-			die "make: mmdebstrap $s failed (the whole log: $cache/$s.log)"
-		fi
-		stamp >"$tmp/.igmpx-packages"
-		rm -rf "$root"
-		mv "$tmp" "$root"
-		echo "ws-chroot: $s: made, Wireshark $(cmd_version "$s")"
+		make_one "$s" &
+		pids+=($!)
 	done
+	for p in "${pids[@]}"; do
+		wait "$p" || rc=1
+	done
+	[ $rc = 0 ] || die "make: a chroot could not be made"
 }
 
 cmd_run() {
