@@ -94,11 +94,12 @@ cmd_run() {
 	exec unshare --mount --propagation private -- bash -c '
 		root=$1 top=$2
 		shift 2
-		mkdir -p "$root$top"
-		mount --bind "$top" "$root$top"
+		# /tmp first: a checkout under /tmp is mounted over it.
+		mount -t tmpfs tmpfs "$root/tmp"
 		mount -t proc proc "$root/proc"
 		mount --rbind /dev "$root/dev"
-		mount -t tmpfs tmpfs "$root/tmp"
+		mkdir -p "$root$top"
+		mount --bind "$top" "$root$top"
 		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 			${IGMPX_UPDATE:+IGMPX_UPDATE=$IGMPX_UPDATE} "$@"
 	' ws-chroot "$root" "$top" "$@"
