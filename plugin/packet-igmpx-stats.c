@@ -307,8 +307,11 @@ void igmpx_register_stats(int proto _U_)
 	igmpx_tap = register_tap("igmpx");
 	register_stat_tap_ui(&groups_ui, NULL);
 	register_stat_tap_ui(&rules_ui, NULL);
-	stats_tree_register("igmpx", "igmpx_groups", "IGMPX/Groups", 0, st_groups_packet,
-			    st_groups_init, NULL);
-	stats_tree_register("expert", "igmpx_rules", "IGMPX/Rules", 0, st_rules_packet,
-			    st_rules_init, NULL);
+	/* Registered as a plugin's, the trees are in the GUI's Statistics menu
+	 * (Statistics > IGMPX > Groups, Rules); -z igmpx_groups,tree and
+	 * -z igmpx_rules,tree open them from the command line. */
+	stats_tree_register_plugin("igmpx", "igmpx_groups", "IGMPX" IGMPX_MENU_SEP "Groups", 0,
+				   st_groups_packet, st_groups_init, NULL);
+	stats_tree_register_plugin("expert", "igmpx_rules", "IGMPX" IGMPX_MENU_SEP "Rules", 0,
+				   st_rules_packet, st_rules_init, NULL);
 }

@@ -65,6 +65,14 @@ typedef void igmpx_stat_init_ret;
 	} while (0)
 #endif
 
+/* A stats tree's menu path under Statistics: "/" parts submenus up to
+ * 4.0, "//" from 4.2 on (a lone "/" is then part of a name). */
+#if IGMPX_WS_AT_LEAST(4, 2)
+#define IGMPX_MENU_SEP "//"
+#else
+#define IGMPX_MENU_SEP "/"
+#endif
+
 /* The capture interface a packet came from, 0 when the file does not say.
  * wtap_rec is complete only through wiretap/wtap.h from 4.2 on. */
 #include <epan/packet_info.h>
