@@ -48,7 +48,8 @@ vms_before=$(stray_vms_now)
 while [ $# -ge 2 ]; do
 	profile=$1 filter=$2
 	shift 2
-	name=$(basename "$profile" .ini)
+	# The profile's name and the filter's: a profile may come more than once.
+	name=$(basename "$profile" .ini)-$(printf '%s' "$filter" | tr -c 'A-Za-z0-9' _)
 	out=$tmp/$name
 	start=$(date +%s)
 	"$igmpx" run -j "${VM_JOBS:-1}" --iut "$profile" --filter "$filter" --out "$out" >"$tmp/$name.log" 2>&1
