@@ -37,7 +37,7 @@
  *                                        record's sources moved on by their number
  *                                        times (i / N) mod L; every count an
  *                                        expression, 200000 frames a step at most)
- *     - replay: pcaps/linux/linux-v3.pcap   (frames: 2-4)
+ *     - replay: ../../pcaps/x.pcap         (frames: 2-4; relative to the case file)
  *     - expect: v3report group=239.1.1.1 record=IS_EX
  *       within: [0, mrt]                (expressions, seconds after the last stimulus)
  *       count: 2 | [1, 3] | lmqc        (default: at least one; expressions)
@@ -65,6 +65,7 @@
 #include "desc.h"
 #include "ip.h"
 
+#include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -518,6 +519,21 @@ static void step(struct rd *r, const yaml_node_t *n, struct hx_case *c)
 		s.lo = expression(r, arg, "wait");
 		break;
 	case HX_STEP_REPLAY:
+		/* A relative capture is the case file's neighbour, wherever
+		 * the suite is (source tree, installed data folder). */
+		if (!s.text)
+			break;
+		if (g_path_is_absolute(s.text)) {
+			s.file = strdup(s.text);
+		} else {
+			char *dir = g_path_get_dirname(r->path);
+			char *full = g_build_filename(dir, s.text, NULL);
+			s.file = strdup(full);
+			g_free(dir);
+			g_free(full);
+		}
+		if (!g_file_test(s.file, G_FILE_TEST_IS_REGULAR))
+			err(r, arg, "replay: no capture %s", s.file);
 		break;
 	case HX_STEP_EXPECT:
 	case HX_STEP_EXPECT_NONE:
@@ -748,6 +764,7 @@ void hx_case_free(struct hx_case *c)
 	for (size_t i = 0; i < c->nsteps; i++) {
 		struct hx_step *s = &c->steps[i];
 		free(s->text);
+		free(s->file);
 		free(s->mode);
 		free(s->sources);
 		free(s->groups);

@@ -141,6 +141,7 @@ struct hx_step {
 	uint8_t *frame;             /* send: the Ethernet frame, built at load */
 	size_t frame_len;
 	char *range;                /* replay: frames "A-B" */
+	char *file;                 /* replay: the capture's path (relative: to the case file) */
 	char *groups;               /* join/leave: groups: EXPR consecutive groups from text;
 				       send: each group of the message + (i mod EXPR);
 				       expect_state: EXPR groups from text, each so */

@@ -23,9 +23,9 @@ static void put_mac(uint8_t *p, uint32_t dst)
  * IUT; the IPv4 header checksum is made again. */
 void run_replay(struct run *r, const struct hx_step *s)
 {
-	const char *path = s->text;
+	const char *path = s->text;     /* as written, for the comments */
 	char perr[PCAP_ERRBUF_SIZE];
-	pcap_t *pc = pcap_open_offline(path, perr);
+	pcap_t *pc = pcap_open_offline(s->file ? s->file : path, perr);
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	unsigned first = 1, last = UINT_MAX, no = 0, sent = 0;
