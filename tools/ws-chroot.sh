@@ -28,10 +28,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${IGMPX_CHROOTS:-/var/cache/igmpx-chroots}
 mirror=${IGMPX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-# What the plugin's build and its tshark tests need (dev's PACKAGES, less
-# what only the harness, the fuzzers and the VMs use).
+# What the plugin's build, its tshark tests, the package (file: CPack's
+# dpkg-shlibdeps) and the GUI test need (wireshark: the Qt GUI; the X
+# server, xdotool and the OCR of that test are this machine's).
 PACKAGES="build-essential cmake pkg-config libglib2.0-dev libpcap-dev libyaml-dev
-wireshark-dev libwireshark-dev libwiretap-dev tshark jq procps util-linux"
+wireshark-dev libwireshark-dev libwiretap-dev tshark jq procps util-linux file
+wireshark"
 
 die() { printf 'ws-chroot: %s\n' "$*" >&2; exit 1; }
 
