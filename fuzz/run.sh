@@ -5,9 +5,9 @@
 #   fuzz/run.sh TARGET|--all [SECONDS] [SEED-DIR...]
 #
 # TARGET: parse check timing desc case profile frames dissector.  --all runs
-# each in turn, SECONDS each (default 3600).  A target starts from its
-# regression inputs (fuzz/regress/TARGET/: every crash found, kept), the
-# project's own inputs (captures, descriptions, cases, profiles) and any
+# each, SECONDS each (default 3600), as many at once as there are CPUs.  A
+# target starts from its regression inputs (fuzz/regress/TARGET/: every
+# crash found, kept), the project's own inputs (captures, descriptions, cases, profiles) and any
 # SEED-DIR given: files of raw IPv4 packets carrying IP protocol 2 for the
 # packet targets (parse, check, and as one-packet sequences for timing and
 # dissector), or inputs in the target's own format.  What libFuzzer learns
@@ -82,10 +82,11 @@ dict_of() {
 	esac
 }
 
-fails=0
-printf '%-10s %10s %8s %8s %8s  %s\n' target execs exec/s edges corpus result
-for t in $run; do
-	corpus=$fb/corpus/$t art=$fb/artifacts/$t log=$fb/logs/$t.log
+# fuzz_one TARGET: one target for SECONDS; its table line in
+# $fb/logs/TARGET.result, FAIL in it when it found something.
+fuzz_one() {
+	local t=$1 corpus=$fb/corpus/$1 art=$fb/artifacts/$1 log=$fb/logs/$1.log
+	local before after rc execs rate edges result
 	mkdir -p "$corpus" "$art" "$fb/logs"
 	# shellcheck disable=SC2046
 	set -- -max_total_time="$secs" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
@@ -109,9 +110,33 @@ for t in $run; do
 	result=ok
 	if [ $rc != 0 ] || [ "$after" != "$before" ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$log"; then
 		result="FAIL (exit $rc; $log; inputs in $art)"
-		fails=$((fails + 1))
 	fi
 	printf '%-10s %10s %8s %8s %8s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "${edges:-?}" \
-		"$(ls "$corpus" | wc -l)" "$result"
+		"$(ls "$corpus" | wc -l)" "$result" >"$fb/logs/$t.result"
+}
+
+# As many targets at once as there are CPUs: each is one process.
+cpus=$(nproc 2>/dev/null || echo 1)
+running=0
+for t in $run; do
+	rm -f "$fb/logs/$t.result"
+	fuzz_one "$t" &
+	running=$((running + 1))
+	if [ $running -ge "$cpus" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+fails=0
+printf '%-10s %10s %8s %8s %8s  %s\n' target execs exec/s edges corpus result
+for t in $run; do
+	if [ -s "$fb/logs/$t.result" ]; then
+		cat "$fb/logs/$t.result"
+		grep -q FAIL "$fb/logs/$t.result" && fails=$((fails + 1))
+	else
+		echo "$t: no result (the run died; $fb/logs/$t.log)"
+		fails=$((fails + 1))
+	fi
 done
 [ $fails = 0 ] || { echo "fuzz: $fails target(s) found something"; exit 1; }
