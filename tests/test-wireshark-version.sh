@@ -3,7 +3,9 @@
 # Wireshark of a Debian chroot (tools/ws-chroot.sh: trixie has 4.4, sid
 # 4.6) and its tshark tests (ctest label tshark: decodes, rules,
 # statistics, lazy fields, expert groups, the tcpdump captures) run with
-# that version's own tshark, in the chroot.  Left to 4.0, for CI's time:
+# that version's own tshark, in the chroot, and the GUI test (plugin.gui,
+# tests/test-gui.sh) with its Qt GUI under an X server of the chroot's
+# own: it must run there, not be skipped.  Left to 4.0, for CI's time:
 # the findings of every frame of every capture (plugin.findings, which the
 # rules and decode tests cover capture by capture), the differential test
 # against the built-in dissector, and the sample report.
@@ -53,8 +55,8 @@ else
 	exit 1
 fi
 
-echo "== Wireshark $ver ($suite): the tshark tests"
-"$wsc" run "$suite" bash -c 'cd "$1" && ctest -L tshark -E "^run\\.|^plugin\\.findings\$|^differential\\." -j 2 --output-on-failure' \
+echo "== Wireshark $ver ($suite): the tshark tests and the GUI's"
+"$wsc" run "$suite" bash -c 'cd "$1" && ctest -L "tshark|gui" -E "^run\\.|^plugin\\.findings\$|^differential\\." -j 2 --output-on-failure' \
 	ws "$out" >"$out/ctest.log" 2>&1
 rc=$?
 grep -E '^ *[0-9]+/[0-9]+ Test|tests passed|^FAIL' "$out/ctest.log"
@@ -66,4 +68,6 @@ if [ $rc != 0 ]; then
 fi
 # A run that ran little did not check: 4.0's build has 107 of these.
 [ "$n" -ge 100 ] || { echo "FAIL: only $n tests passed"; exit 1; }
-echo "PASS: Wireshark $ver: $n tshark tests passed"
+grep -qE 'Test +#[0-9]+: plugin\.gui \.+ +Passed' "$out/ctest.log" ||
+	{ echo "FAIL: the GUI test did not run with Wireshark $ver:"; sed -n '/plugin\.gui/,/Passed\|Skipped\|Failed/p' "$out/ctest.log"; exit 1; }
+echo "PASS: Wireshark $ver: $n tshark and GUI tests passed"

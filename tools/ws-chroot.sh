@@ -29,11 +29,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${IGMPX_CHROOTS:-/var/cache/igmpx-chroots}
 mirror=${IGMPX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # What the plugin's build, its tshark tests, the package (file: CPack's
-# dpkg-shlibdeps) and the GUI test need (wireshark: the Qt GUI; the X
-# server, xdotool and the OCR of that test are this machine's).
+# dpkg-shlibdeps) and the GUI test need (wireshark: the Qt GUI; the last
+# four: its X server, keys, screenshots and OCR, tests/test-gui.sh).
 PACKAGES="build-essential cmake pkg-config libglib2.0-dev libpcap-dev libyaml-dev
 wireshark-dev libwireshark-dev libwiretap-dev tshark jq procps util-linux file
-wireshark"
+wireshark xvfb xdotool imagemagick tesseract-ocr"
 
 die() { printf 'ws-chroot: %s\n' "$*" >&2; exit 1; }
 
