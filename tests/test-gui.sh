@@ -86,15 +86,16 @@ wait_window() {
 	return 1
 }
 
-# click_item TEXT MINX: clicks the menu entry TEXT (its words, as tesseract
-# reads them in one line of the screen) found right of x = MINX, as a
+# click_item TEXT MINX [hover]: clicks (with hover: rests on) the menu
+# entry TEXT (its words, as tesseract reads them in one line of the
+# screen) found right of x = MINX, as a
 # person finds it by eye: menus differ between versions (4.6 adds entries
 # after IGMPX), so no count of keys reaches it on all.  Sparse text
 # (--psm 11): in its default layout tesseract drops menu entries it takes
 # for part of the packet list behind them.  Prints the entry's
 # left edge; false if it is not on the screen (three looks, a second apart).
 click_item() {
-	local pos try
+	local pos try hover=${3:-}
 	for try in 1 2 3; do
 		import -window root "$SCRATCH/screen.png" 2>/dev/null &&
 			convert "$SCRATCH/screen.png" -resize 200% -colorspace Gray "$SCRATCH/screen-big.png" &&
@@ -111,9 +112,17 @@ click_item() {
 					printf "%d %d %d\n", (L[s] + W[s] / 2) / 2, (T[s] + H[s] / 2) / 2, L[s] / 2
 				}')
 		if [ -n "$pos" ]; then
-			set -- $pos
-			xdotool mousemove "$1" "$2" click 1
-			sleep 0.5
+			set -- $pos "$hover"
+			# Onto the entry, then along it: Qt 6.8's menus (Wireshark
+			# 4.4) took no click from a pointer that jumped onto the
+			# entry, and closed on a click on an entry with a submenu,
+			# which the pointer resting on it opens.
+			xdotool mousemove "$1" "$2"
+			sleep 0.2
+			xdotool mousemove $(($1 + 15)) "$2"
+			sleep 0.2
+			xdotool mousemove $(($1 + 30)) "$2"
+			if [ "$4" = hover ]; then sleep 1; else xdotool click 1; sleep 0.5; fi
 			echo "$3"
 			return 0
 		fi
@@ -123,15 +132,19 @@ click_item() {
 }
 
 # menu KEY ITEM...: opens a menu of the main window with Alt+KEY, then
-# clicks each ITEM in turn (a submenu's entries are right of its own).
+# rests on each ITEM but the last, opening its submenu (whose entries are
+# right of it), and clicks the last.
 menu() {
 	local k=$1 x=0
 	shift
 	xdotool windowfocus --sync "$main" 2>/dev/null || xdotool windowactivate "$main" 2>/dev/null
 	xdotool key --window "$main" "alt+$k"
 	sleep 1
-	for item in "$@"; do
-		x=$(click_item "$item" "$x") || { echo "no menu entry '$item' on the screen" >&2; return 1; }
+	while [ $# -gt 0 ]; do
+		# The last entry is clicked; one before it opens its submenu.
+		x=$(click_item "$1" "$x" $([ $# -gt 1 ] && echo hover)) ||
+			{ echo "no menu entry '$1' on the screen" >&2; return 1; }
+		shift
 	done
 }
 
