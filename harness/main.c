@@ -12,6 +12,7 @@
  * child left, removes its namespace. */
 #define _GNU_SOURCE
 #include "hx.h"
+#include "datadir.h"
 #include "junit.h"
 
 #include <errno.h>
@@ -70,91 +71,11 @@ static void usage_of(const char *cmd, FILE *f)
 		      f);
 }
 
-static char *self_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return g_strdup("");
-	buf[n] = '\0';
-	return g_path_get_dirname(buf);
-}
-
-/* The data folder: the cases, the IUT profiles and the captures the cases
- * replay.  $IGMPX_DATADIR if set; else the folder installed with this
- * binary (BIN/../share/igmpx, so that a moved or packaged install finds
- * its own); else, for the binary of a build tree, the source tree it was
- * built from.  NULL (said, with where it looked) if none has the cases. */
-static const char *data_dir(void)
-{
-	static char *dir;
-	static bool looked;
-
-	if (looked)
-		return dir;
-	looked = true;
-	const char *env = getenv("IGMPX_DATADIR");
-	if (env && *env) {
-		char *c = g_build_filename(env, "conformance", NULL);
-		bool ok = g_file_test(c, G_FILE_TEST_IS_DIR);
-		g_free(c);
-		if (ok)
-			return dir = g_strdup(env);
-		fprintf(stderr, "igmpx: IGMPX_DATADIR=%s has no conformance/ folder\n", env);
-		return NULL;
-	}
-	char *self = self_dir();
-	char *cand[3] = { g_build_filename(self, "..", "share", "igmpx", NULL), NULL, NULL };
-#ifdef IGMPX_SOURCE_DIR
-	cand[1] = g_strdup(IGMPX_SOURCE_DIR);
-#endif
-	g_free(self);
-	for (int i = 0; i < 2 && !dir; i++) {
-		char *c = cand[i] ? g_build_filename(cand[i], "conformance", NULL) : NULL;
-		if (c && g_file_test(c, G_FILE_TEST_IS_DIR))
-			dir = g_canonicalize_filename(cand[i], NULL);
-		g_free(c);
-	}
-	if (!dir)
-		fprintf(stderr, "igmpx: no data folder (cases and profiles): none in %s%s%s; "
-			"name the cases and --iut, or set IGMPX_DATADIR\n", cand[0],
-			cand[1] ? " or " : "", cand[1] ? cand[1] : "");
-	g_free(cand[0]);
-	g_free(cand[1]);
-	return dir;
-}
-
-/* REL under the data folder; NULL if there is none. */
-static char *data_path(const char *rel)
-{
-	const char *d = data_dir();
-	return d ? g_build_filename(d, rel, NULL) : NULL;
-}
-
-/* The profile --iut names: a file, else (a bare name such as linux-bridge
- * or frr.ini) the data folder's conformance/iut/NAME[.ini]. */
-static char *profile_file(const char *iut)
-{
-	if (!iut)
-		return data_path("conformance/iut/linux-host.ini");
-	if (strchr(iut, '/') || g_file_test(iut, G_FILE_TEST_EXISTS) || !data_dir())
-		return g_strdup(iut);
-	char *name = g_str_has_suffix(iut, ".ini") ? g_strdup(iut) : g_strconcat(iut, ".ini", NULL);
-	char *p = g_build_filename(data_dir(), "conformance", "iut", name, NULL);
-	g_free(name);
-	if (g_file_test(p, G_FILE_TEST_EXISTS))
-		return p;
-	fprintf(stderr, "igmpx: --iut %s: no such file, nor a profile %s\n", iut, p);
-	g_free(p);
-	return NULL;
-}
-
 /* The folder where igmpx-member is: beside this binary, installed or in
  * the build tree. */
 static char *bindir(void)
 {
-	return self_dir();
+	return hx_self_dir();
 }
 
 /* The profile of --iut, else the Linux host's; false (said) on an error. */
@@ -162,7 +83,7 @@ static bool load_profile(const char *iut, char **path, struct hx_profile *p)
 {
 	char err[512];
 
-	*path = profile_file(iut);
+	*path = hx_profile_file(iut);
 	if (!*path)
 		return false;
 	if (hx_profile_load(*path, p, err, sizeof(err))) {
@@ -226,12 +147,12 @@ static bool load_cases(char **paths, int n, const char *filter, const char *role
 
 	if (n == 0) {
 		char *sub = g_strdup_printf("conformance/%s", role ? role : "");
-		char *d = data_path(sub);
+		char *d = hx_data_path(sub);
 		g_free(sub);
 		if (d)
 			collect(d, files);
 		else
-			g_ptr_array_add(files, NULL);   /* said by data_dir() */
+			g_ptr_array_add(files, NULL);   /* said by hx_data_dir() */
 		g_free(d);
 	}
 	for (int i = 0; i < n; i++)
