@@ -2,8 +2,8 @@
 # test-gui.sh GROUPS_PCAP EXPERT_PCAP EVIDENCE_PCAP [SHOTS_DIR]: the plugin in
 # Wireshark's Qt GUI, as a person sees it, under Xvfb.
 #
-#   1. GROUPS_PCAP opened, then Statistics > IGMPX > Groups chosen (Alt+S,
-#      then each entry clicked where tesseract reads it): the dialog
+#   1. GROUPS_PCAP opened, then Statistics > IGMPX > Groups chosen (the
+#      title and each entry clicked where tesseract reads it): the dialog
 #      must open, and its screenshot, read by tesseract, must show every
 #      group that tshark -z igmpx_groups,tree lists for the capture.
 #   2. EXPERT_PCAP opened, then Analyze > Expert Information chosen the
@@ -109,21 +109,21 @@ click_item() {
 					for (i = 1; i <= n; i++) if (word[s + i - 1] != w[i]) next
 					if (L[s] / 2 <= minx) next
 					found = 1
-					printf "%d %d %d\n", (L[s] + W[s] / 2) / 2, (T[s] + H[s] / 2) / 2, L[s] / 2
+					printf "%d %d %d %d\n", L[s] / 2 + 2, (T[s] + H[s] / 2) / 2, W[s] / 8, L[s] / 2
 				}')
 		if [ -n "$pos" ]; then
 			set -- $pos "$hover"
-			# Onto the entry, then along it: Qt 6.8's menus (Wireshark
-			# 4.4) took no click from a pointer that jumped onto the
-			# entry, and closed on a click on an entry with a submenu,
-			# which the pointer resting on it opens.
+			# Onto the entry's first word, then along it to its middle:
+			# Qt 6.8's menus (Wireshark 4.4) took no click from a pointer
+			# that jumped onto the entry, and closed on a click on an
+			# entry with a submenu, which the pointer resting on it opens.
 			xdotool mousemove "$1" "$2"
 			sleep 0.2
-			xdotool mousemove $(($1 + 15)) "$2"
+			xdotool mousemove $(($1 + $3)) "$2"
 			sleep 0.2
-			xdotool mousemove $(($1 + 30)) "$2"
-			if [ "$4" = hover ]; then sleep 1; else xdotool click 1; sleep 0.5; fi
-			echo "$3"
+			xdotool mousemove $(($1 + 2 * $3)) "$2"
+			if [ "$5" = hover ]; then sleep 1; else xdotool click 1; sleep 0.5; fi
+			echo "$4"
 			return 0
 		fi
 		sleep 1
@@ -131,24 +131,24 @@ click_item() {
 	return 1
 }
 
-# menu KEY ITEM...: opens a menu of the main window with Alt+KEY, then
-# rests on each ITEM but the last, opening its submenu (whose entries are
-# right of it), and clicks the last.
+# menu TITLE ITEM...: clicks the menu TITLE in the main window's menu bar,
+# then rests on each ITEM but the last, opening its submenu (whose entries
+# are right of it), and clicks the last.  The title is clicked, not opened
+# with Alt+key: a menu Qt 6.8 (Wireshark 4.4) opened from the keyboard
+# ignores the pointer, and Return then takes its first entry.
 menu() {
-	local k=$1 x=0
-	shift
+	local x=0
 	xdotool windowfocus --sync "$main" 2>/dev/null || xdotool windowactivate "$main" 2>/dev/null
-	xdotool key --window "$main" "alt+$k"
-	sleep 1
 	while [ $# -gt 0 ]; do
-		# The last entry is clicked; one before it opens its submenu.
-		x=$(click_item "$1" "$x" $([ $# -gt 1 ] && echo hover)) ||
+		# The title and the last entry are clicked; an entry between
+		# them opens its submenu.
+		x=$(click_item "$1" "$x" $([ "$x" != 0 ] && [ $# -gt 1 ] && echo hover)) ||
 			{ echo "no menu entry '$1' on the screen" >&2; return 1; }
 		shift
 	done
 }
 
-# open_dialog TITLE KEY ITEM...: the menu (menu KEY ITEM...), then the
+# open_dialog TITLE MENU ITEM...: the menu (menu MENU ITEM...), then the
 # dialog whose title holds TITLE (its window id); three tries (Escape
 # closes a menu left open by a machine too loaded to take a click), 40 s
 # each.
@@ -338,7 +338,7 @@ want=$(tshark_as_user -r "$(stage_input "$groups_pcap")" -q -z igmpx_groups,tree
 	awk '$1 ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/ { print $1 }')
 [ -n "$want" ] || die "FAIL: tshark lists no group in $groups_pcap"
 wireshark_open "$groups_pcap"
-if dialog=$(open_dialog " Groups " s IGMPX Groups); then
+if dialog=$(open_dialog " Groups " Statistics IGMPX Groups); then
 	shoot "$dialog" groups
 	missing=
 	for g in $want; do
@@ -361,7 +361,7 @@ wireshark_close
 
 # 2. Analyze > Expert Information.
 wireshark_open "$expert_pcap"
-if dialog=$(open_dialog "Expert Information" a "Expert Information"); then
+if dialog=$(open_dialog "Expert Information" Analyze "Expert Information"); then
 	shoot "$dialog" expert
 	if grep -q "IGMPX" "$SCRATCH/expert.txt"; then
 		echo "ok: Expert Information lists findings of IGMPX"
@@ -407,7 +407,7 @@ else
 	fail=1
 fi
 related evidence-query "$query" "$last" $answers || fail=1
-if dialog=$(open_dialog "Expert Information" a "Expert Information"); then
+if dialog=$(open_dialog "Expert Information" Analyze "Expert Information"); then
 	# The last group, Comment, opened: its comments.  Again if they do not
 	# show: End then reaches a comment, and Right does nothing more.
 	for try in 1 2 3; do
