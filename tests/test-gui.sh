@@ -32,14 +32,38 @@ for tool in Xvfb wireshark xdotool import convert tesseract; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 
-# The display: Xvfb picks a free number and writes it to fd 3.
-Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$SCRATCH/display" \
-	>"$SCRATCH/xvfb.log" 2>&1 &
-xvfb=$!
-trap 'pkill -P $$ wireshark 2>/dev/null; kill $xvfb 2>/dev/null; wait 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-for _ in $(seq 100); do [ -s "$SCRATCH/display" ] && break; sleep 0.1; done
-[ -s "$SCRATCH/display" ] || { cat "$SCRATCH/xvfb.log"; die "FAIL: Xvfb did not start"; }
-export DISPLAY=:$(head -1 "$SCRATCH/display")
+# The display: a number no X server of this network namespace listens on
+# (/proc/net/unix lists them all, a chroot's too), served by Xvfb on its
+# socket file alone.  A chroot has a /tmp of its own but shares the
+# abstract sockets X servers also listen on, so that a GUI test in the
+# host and one in a chroot, each taking the first number free in its own
+# /tmp, once took the same and Wireshark reached the other's server;
+# -nolisten local leaves the abstract socket out.  A number taken meanwhile
+# by a test of this /tmp: that Xvfb holds the lock file, this one exits,
+# and the next number is tried.
+xvfb=
+trap 'pkill -P $$ wireshark 2>/dev/null; [ -z "$xvfb" ] || kill $xvfb 2>/dev/null; wait 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+display=
+for n in $(seq 20 99); do
+	[ -e "/tmp/.X$n-lock" ] && continue
+	grep -qE "[ @]/tmp/\.X11-unix/X$n\$" /proc/net/unix && continue
+	Xvfb ":$n" -screen 0 1280x900x24 -nolisten tcp -nolisten local >"$SCRATCH/xvfb.log" 2>&1 &
+	xvfb=$!
+	for _ in $(seq 300); do
+		kill -0 "$xvfb" 2>/dev/null || break
+		if [ -S "/tmp/.X11-unix/X$n" ] && [ "$(tr -d ' \n' <"/tmp/.X$n-lock" 2>/dev/null)" = "$xvfb" ]; then
+			display=$n
+			break
+		fi
+		sleep 0.1
+	done
+	[ -n "$display" ] && break
+	kill "$xvfb" 2>/dev/null
+	wait "$xvfb" 2>/dev/null
+	xvfb=
+done
+[ -n "$display" ] || { cat "$SCRATCH/xvfb.log"; die "FAIL: Xvfb did not start on any display from :20 to :99"; }
+export DISPLAY=:$display
 
 fail=0
 ws_pid=
