@@ -37,8 +37,8 @@ done
 # socket file alone.  A chroot has a /tmp of its own but shares the
 # abstract sockets X servers also listen on, so that a GUI test in the
 # host and one in a chroot, each taking the first number free in its own
-# /tmp, once took the same and Wireshark reached the other's server;
-# -nolisten local leaves the abstract socket out.  A number taken meanwhile
+# /tmp, once both took :0, and Wireshark in the host then could not
+# connect to its display; -nolisten local leaves the abstract socket out.  A number taken meanwhile
 # by a test of this /tmp: that Xvfb holds the lock file, this one exits,
 # and the next number is tried.
 xvfb=
